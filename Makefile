@@ -1,0 +1,165 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# HyperTier: build, boot, test and measure the Linux 6.12 and QEMU 7.2
+# patch series.  'make help' lists the targets.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+.DEFAULT_GOAL := help
+TOP := $(CURDIR)
+
+# Pinned bases (Debian's archive).  Override on the command line when a
+# version leaves the archive; ci/tree.sh says so when that happens.
+LINUX_DEB_VERSION ?= 6.12.117-1~deb12u1
+LINUX_TARBALL_SHA256 ?= 585a4a074597aefa2b1a68ada83a3184ba351c127544dea80618bbcceaa3961f
+QEMU_DEB_VERSION ?= 1:7.2+dfsg-7+deb12u18
+QEMU_ORIG_SHA256 ?= 91aca71520040edc40b8d437aa3004dae614f58e286cf653ee8996c07af2962f
+export LINUX_DEB_VERSION LINUX_TARBALL_SHA256 QEMU_DEB_VERSION QEMU_ORIG_SHA256
+
+OUT ?= $(TOP)/out
+JOBS ?= $(shell nproc)
+export CCACHE_DIR ?= $(OUT)/ccache
+export CCACHE_MAXSIZE ?= 5G
+# ccache's masquerade directory puts it in front of gcc for every build.
+export PATH := /usr/lib/ccache:$(PATH)
+
+KOUT := $(OUT)/linux-build
+QOUT := $(OUT)/qemu-build
+BZIMAGE := $(KOUT)/arch/x86/boot/bzImage
+QEMU_BIN := $(QOUT)/qemu-system-x86_64
+KFRAGS := $(addprefix configs/linux/,base.config guest.config host.config test.config)
+KMAKE := $(MAKE) -C $(TOP)/linux O=$(KOUT) -j$(JOBS) KBUILD_BUILD_TIMESTAMP=hypertier \
+	KBUILD_BUILD_USER=hypertier KBUILD_BUILD_HOST=hypertier
+TIMES := $(OUT)/times.log
+timed = @start=$$(date +%s); if $(1); then rc=0; else rc=$$?; fi; end=$$(date +%s); \
+	printf '%-24s %5ss\n' "$(2)" $$((end-start)) | tee -a $(TIMES); exit $$rc
+
+DEPS_STAMP := $(OUT)/.deps-stamp
+LINUX_STAMP := $(TOP)/linux/.git/HEAD
+QEMU_STAMP := $(TOP)/qemu/.git/HEAD
+
+.PHONY: help deps linux qemu export status check-patches check-bisect \
+	kernel qemu-build initramfs test-guest test-host check demo boot boot-host clean distclean
+
+help:
+	@echo "HyperTier targets:"
+	@echo "  make demo           boot the two-tier guest and show topology, tiers, memory"
+	@echo "  make check          patch checks, builds, guest-mode and host-mode tests"
+	@echo "  make deps           install build and test dependencies (apt)"
+	@echo "  make linux|qemu     create/update the patched trees linux/ and qemu/"
+	@echo "  make export         write linux/ and qemu/ commits back to patches/"
+	@echo "  make status         list commits in linux/ and qemu/ not yet exported"
+	@echo "  make check-patches  checkpatch every patch of both series"
+	@echo "  make check-bisect   build the kernel after each patch of the series"
+	@echo "  make kernel         build $(BZIMAGE)"
+	@echo "  make qemu-build     build $(QEMU_BIN)"
+	@echo "  make test-guest     run the guest-mode tests (two-tier guest)"
+	@echo "  make test-host      run the host-mode tests (kernel as KVM host)"
+	@echo "  make boot [CMDLINE=...] [QEMU_OPTS=...] [MODE=guest|host]  interactive boot"
+
+# ---------------------------------------------------------------------------
+# Dependencies
+
+DEB_PKGS := build-essential bc bison flex libelf-dev libssl-dev dwarves ccache \
+	cpio kmod rsync python3 ninja-build meson pkg-config libglib2.0-dev \
+	libpixman-1-dev libfdt-dev zlib1g-dev libslirp-dev libnuma-dev seabios \
+	ipxe-qemu qemu-system-data busybox-static dpkg-dev xz-utils git \
+	libcap-ng-dev libattr1-dev libzstd-dev perl python3-ply codespell
+SRC_LIST := /etc/apt/sources.list.d/hypertier-src.sources
+SUDO := $(shell [ $$(id -u) = 0 ] || echo sudo)
+
+deps: $(DEPS_STAMP)
+$(DEPS_STAMP): Makefile
+	@mkdir -p $(OUT)
+	@if [ -z "$$(apt-cache showsrc qemu 2>/dev/null | head -1)" ]; then \
+		echo "deps: no deb-src entry found; adding $(SRC_LIST) (bookworm, main)"; \
+		printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: bookworm bookworm-updates\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+			| $(SUDO) tee $(SRC_LIST) >/dev/null; \
+		$(SUDO) apt-get update -q; \
+	fi
+	@missing=$$(dpkg-query -W -f='$${Package} $${db:Status-Abbrev}\n' $(DEB_PKGS) 2>/dev/null \
+		| awk '$$2 != "ii" {print $$1}'; for p in $(DEB_PKGS); do \
+		dpkg-query -W $$p >/dev/null 2>&1 || echo $$p; done | sort -u); \
+	if [ -n "$$missing" ]; then \
+		echo "deps: installing $$missing"; \
+		$(SUDO) apt-get update -q >/dev/null; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+	@touch $@
+
+# ---------------------------------------------------------------------------
+# Trees and the patch workflow
+
+linux: $(DEPS_STAMP)
+	@ci/tree.sh prepare linux
+qemu: $(DEPS_STAMP)
+	@ci/tree.sh prepare qemu
+
+$(LINUX_STAMP): | $(DEPS_STAMP)
+	@ci/tree.sh prepare linux
+$(QEMU_STAMP): | $(DEPS_STAMP)
+	@ci/tree.sh prepare qemu
+
+export:
+	@for t in linux qemu; do [ ! -d $$t/.git ] || ci/tree.sh export $$t; done
+
+status:
+	@for t in linux qemu; do ci/tree.sh status $$t; done
+
+check-patches: linux qemu
+	@ci/check-patches.sh
+
+check-bisect: linux
+	$(call timed,ci/check-bisect.sh,check-bisect)
+
+# ---------------------------------------------------------------------------
+# Builds
+
+$(KOUT)/.config: $(KFRAGS) $(LINUX_STAMP) ci/kconfig.sh
+	@ci/kconfig.sh $(KOUT) $(KFRAGS)
+
+kernel: linux $(KOUT)/.config
+	$(call timed,$(KMAKE) bzImage,kernel build)
+	@ls -l $(BZIMAGE)
+
+$(QOUT)/build.ninja: configs/qemu/configure.opts $(QEMU_STAMP)
+	@mkdir -p $(QOUT)
+	@cd $(QOUT) && $(TOP)/qemu/configure --cc=gcc --cxx=g++ \
+		$$(grep -v '^#' $(TOP)/configs/qemu/configure.opts) > configure.log 2>&1 || \
+		{ tail -30 configure.log; echo "qemu configure failed, see $(QOUT)/configure.log"; exit 1; }
+
+qemu-build: qemu $(QOUT)/build.ninja
+	$(call timed,ninja -C $(QOUT) -j$(JOBS) qemu-system-x86_64,qemu build)
+
+# ---------------------------------------------------------------------------
+# Harness
+
+initramfs: kernel
+	$(call timed,selftests/mkinitramfs.sh $(OUT) guest && selftests/mkinitramfs.sh $(OUT) host,initramfs)
+
+HARNESS := python3 selftests/harness.py --out $(OUT) --kernel $(BZIMAGE) --qemu $(QEMU_BIN)
+
+test-guest: kernel qemu-build initramfs
+	$(call timed,$(HARNESS) test guest,test-guest)
+
+test-host: kernel qemu-build initramfs
+	$(call timed,$(HARNESS) test host,test-host)
+
+check: check-patches
+	@$(MAKE) --no-print-directory kernel qemu-build initramfs
+	@$(MAKE) --no-print-directory test-guest test-host
+
+demo: kernel qemu-build initramfs
+	@$(HARNESS) demo
+
+MODE ?= guest
+boot: kernel qemu-build initramfs
+	@$(HARNESS) boot $(MODE) --cmdline "$(CMDLINE)" --qemu-opts "$(QEMU_OPTS)"
+
+clean:
+	rm -rf $(KOUT) $(QOUT) $(OUT)/initramfs-* $(OUT)/logs
+
+distclean:
+	@ci/tree.sh status linux; ci/tree.sh status qemu
+	@echo "distclean removes linux/, qemu/ and out/; run 'make export' first."
+	rm -rf $(OUT) linux qemu

@@ -1,0 +1,40 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Build the kernel after every patch of the series (bisectability), in a
+# separate worktree so linux/ is never touched, with ccache.
+set -euo pipefail
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+OUT=${OUT:-$TOP/out}
+WT=$OUT/bisect-tree
+BO=$OUT/bisect-build
+JOBS=${JOBS:-$(nproc)}
+git -C "$TOP/linux" rev-parse -q --verify base >/dev/null ||
+	{ echo "check-bisect: linux/ has no tag 'base'; run make linux"; exit 1; }
+commits=$(git -C "$TOP/linux" rev-list --reverse base..HEAD)
+if [ -z "$commits" ]; then
+	echo "check-bisect: the series is empty, nothing to build"; exit 0
+fi
+if ! [ -d "$WT" ]; then
+	git -C "$TOP/linux" worktree prune
+	git -C "$TOP/linux" worktree add -q --detach "$WT" base
+fi
+mkdir -p "$BO"
+i=0 total=$(echo "$commits" | wc -l)
+for c in $commits; do
+	i=$((i + 1))
+	git -C "$WT" checkout -q --detach "$c"
+	subj=$(git -C "$WT" log -1 --format=%s)
+	# The fragments may name symbols a later patch adds; merge_config
+	# keeps whatever this commit knows.
+	start=$(date +%s)
+	if ! (cd "$WT" && scripts/kconfig/merge_config.sh -n -O "$BO" \
+		"$TOP"/configs/linux/{base,guest,host,test}.config) > "$BO/build.log" 2>&1 ||
+	   ! make -s -C "$WT" O="$BO" -j"$JOBS" KBUILD_BUILD_TIMESTAMP=hypertier bzImage > "$BO/build.log" 2>&1; then
+		tail -30 "$BO/build.log"
+		echo "check-bisect: FAIL [$i/$total] $subj"; exit 1
+	fi
+	if grep -E 'warning:|error:' "$BO/build.log" | grep -v '^ld: warning: .*creating DT_TEXTREL'; then
+		echo "check-bisect: FAIL [$i/$total] $subj: compiler warnings"; exit 1
+	fi
+	echo "check-bisect: ok   [$i/$total] $subj ($(( $(date +%s) - start ))s)"
+done

@@ -1,0 +1,368 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""HyperTier QEMU test harness.
+
+Boots the patched kernel under the patched QEMU (TCG) on the reference
+two-tier topology and either runs the test list of the initramfs, a demo, or
+an interactive shell.
+
+  harness.py test guest|host      run the mode's tests, print a summary,
+                                  exit 1 on any failure, splat or timeout
+  harness.py demo [NAME]          run selftests/demo/NAME.sh in the guest
+  harness.py boot guest|host      interactive: serial console on stdio
+                                  (Ctrl-A X quits QEMU)
+
+The console is logged to <out>/logs/<mode>-console.log.
+"""
+
+import argparse
+import os
+import re
+import selectors
+import shlex
+import signal
+import subprocess
+import sys
+import time
+
+# Reference topology (DESIGN.md section 4).  Guest: node 0 = 2 vCPUs +
+# 512 MiB FMEM, node 1 = CPU-less 1 GiB SMEM, SLIT 10/20, HMAT latency and
+# bandwidth so that the guest's memory-tier code puts node 1 in a lower tier.
+TOPOLOGY = {
+    "guest": {"node0": "512M", "node1": "1024M", "cpus": 2},
+    # The KVM host: same shape, more fast memory for its own guests.
+    "host": {"node0": "1024M", "node1": "1024M", "cpus": 2},
+}
+NODE_PERF = [  # (latency ns, bandwidth) from initiator 0
+    (80, "20G"),
+    (250, "5G"),
+]
+
+BASE_CMDLINE = ("console=ttyS0,115200 panic=-1 oops=panic rdinit=/init "
+                "rcupdate.rcu_cpu_stall_timeout=300 watchdog_thresh=60 "
+                "tsc=reliable")
+
+# Console lines that mean the kernel is unhealthy.  Any of them fails a run.
+SPLAT_RE = re.compile(
+    r"(BUG: |WARNING: |Oops|Kernel panic|kernel BUG at|general protection fault"
+    r"|Call Trace:|UBSAN:|KASAN:|KFENCE:|INFO: task .* blocked for more than"
+    r"|soft lockup|hard LOCKUP|rcu_.*self-detected stall|detected stalls on CPUs"
+    r"|Unable to handle kernel|invalid opcode:|possible circular locking"
+    r"|inconsistent lock state|list_add corruption|list_del corruption"
+    r"|Out of memory: Killed process|segfault at )")
+TIME_RE = re.compile(r"^\[\s*\d+\.\d+\]\s?")
+KUNIT_SUITE_RE = re.compile(
+    r"^\s*# ([\w.-]+): pass:(\d+) fail:(\d+) skip:(\d+) total:(\d+)")
+TAP_RE = re.compile(r"^(not ok|ok)\s+\d+\b(.*)$")
+TAP_SKIPALL_RE = re.compile(r"^1\.\.0\b.*#\s*SKIP", re.I)
+KSFT_TOTALS_RE = re.compile(
+    r"^# Totals: pass:(\d+) fail:(\d+) xfail:(\d+) xpass:(\d+) skip:(\d+) error:(\d+)")
+
+
+def topology_args(mode):
+    t = TOPOLOGY[mode]
+    a = ["-machine", "q35,hmat=on", "-smp", str(t["cpus"]),
+         "-m", "%dM" % (_mib(t["node0"]) + _mib(t["node1"]))]
+    a += ["-object", "memory-backend-ram,id=m0,size=%s" % t["node0"],
+          "-object", "memory-backend-ram,id=m1,size=%s" % t["node1"],
+          "-numa", "node,nodeid=0,cpus=0-%d,memdev=m0,initiator=0" % (t["cpus"] - 1),
+          "-numa", "node,nodeid=1,memdev=m1,initiator=0",
+          "-numa", "dist,src=0,dst=1,val=20"]
+    for node, (lat, bw) in enumerate(NODE_PERF):
+        a += ["-numa", "hmat-lb,initiator=0,target=%d,hierarchy=memory,"
+              "data-type=access-latency,latency=%d" % (node, lat),
+              "-numa", "hmat-lb,initiator=0,target=%d,hierarchy=memory,"
+              "data-type=access-bandwidth,bandwidth=%s" % (node, bw)]
+    return a
+
+
+def _mib(s):
+    return int(s[:-1]) * (1024 if s.endswith("G") else 1)
+
+
+def qemu_argv(args, mode, cmdline, extra, interactive=False):
+    argv = [args.qemu, "-nodefaults", "-no-reboot",
+            "-accel", "tcg,thread=multi", "-cpu", args.cpu or "max"]
+    argv += topology_args(mode)
+    argv += ["-kernel", args.kernel,
+             "-initrd", os.path.join(args.out, "initramfs-%s.cpio.gz" % mode),
+             "-append", cmdline]
+    if interactive:
+        argv += ["-nographic"]
+    else:
+        argv += ["-display", "none", "-serial", "stdio", "-monitor", "none"]
+    if args.qmp:
+        argv += ["-qmp", "unix:%s,server=on,wait=off" % args.qmp]
+    argv += extra
+    return argv
+
+
+class Result:
+    def __init__(self, name):
+        self.name = name
+        self.passed = self.failed = self.skipped = 0
+        self.note = ""
+
+
+def parse_test_block(name, lines, rc):
+    """Count TAP results of one test program's output."""
+    r = Result(name)
+    totals = None
+    for ln in lines:
+        m = KSFT_TOTALS_RE.match(ln)
+        if m:
+            p, f, xf, xp, s, e = map(int, m.groups())
+            totals = (p + xf, f + xp + e, s)
+            continue
+        if TAP_SKIPALL_RE.match(ln):
+            r.skipped += 1
+            r.note = ln.split("#", 1)[1].strip()
+            continue
+        m = TAP_RE.match(ln)
+        if not m:
+            continue
+        directive = m.group(2)
+        if re.search(r"#\s*SKIP", directive, re.I):
+            r.skipped += 1
+        elif m.group(1) == "ok":
+            r.passed += 1
+        else:
+            r.failed += 1
+    if totals and totals[0] + totals[1] + totals[2] >= r.passed + r.failed + r.skipped:
+        r.passed, r.failed, r.skipped = totals
+    if rc in (124, 137, 143):
+        r.failed += 1
+        r.note = "timed out"
+    elif rc == 4 and r.passed + r.failed + r.skipped == 0:
+        r.skipped = 1
+        r.note = r.note or "skipped (exit 4)"
+    elif rc != 0 and rc != 4 and r.failed == 0:
+        r.failed += 1
+        r.note = "exit code %d" % rc
+    elif rc == 0 and r.passed + r.failed + r.skipped == 0:
+        r.passed = 1
+        r.note = "no TAP output; exit 0"
+    return r
+
+
+def run_test(args):
+    mode = args.mode
+    os.makedirs(os.path.join(args.out, "logs"), exist_ok=True)
+    log_path = os.path.join(args.out, "logs", "%s-console.log" % mode)
+    list_path = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                             "lists", "%s.list" % mode)
+    expected = []
+    budget = 300
+    with open(list_path) as f:
+        for ln in f:
+            ln = ln.strip()
+            if not ln or ln.startswith("#"):
+                continue
+            name, tmo = ln.split()[:2]
+            if args.only and name not in args.only.split(","):
+                continue
+            expected.append(name)
+            budget += int(tmo) + 30
+    if args.timeout:
+        budget = args.timeout
+    cmdline = BASE_CMDLINE + " ht.mode=test"
+    if args.only:
+        cmdline += " ht.only=" + args.only
+    if args.cmdline:
+        cmdline += " " + args.cmdline
+    argv = qemu_argv(args, mode, cmdline, shlex.split(args.qemu_opts or ""))
+    print("harness: %s mode, %d tests, timeout %ds" % (mode, len(expected), budget))
+    print("harness: " + " ".join(shlex.quote(a) for a in argv))
+    sys.stdout.flush()
+
+    lines, timed_out, rc = boot_and_collect(argv, log_path, budget, args.verbose)
+    return report(mode, lines, expected, timed_out, rc, log_path)
+
+
+def boot_and_collect(argv, log_path, budget, verbose, on_line=None):
+    """Run QEMU, log its console, return (lines, timed_out, exit code)."""
+    lines = []
+    start = time.time()
+    timed_out = False
+    with open(log_path, "w") as log:
+        p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             stdin=subprocess.DEVNULL, start_new_session=True)
+        sel = selectors.DefaultSelector()
+        sel.register(p.stdout, selectors.EVENT_READ)
+        buf = b""
+        while True:
+            left = budget - (time.time() - start)
+            if left <= 0:
+                timed_out = True
+                break
+            if not sel.select(timeout=min(left, 5)):
+                if p.poll() is not None:
+                    break
+                continue
+            chunk = os.read(p.stdout.fileno(), 65536)
+            if not chunk:
+                break
+            buf += chunk
+            while b"\n" in buf:
+                raw, buf = buf.split(b"\n", 1)
+                ln = raw.decode("utf-8", "replace").rstrip("\r")
+                log.write(ln + "\n")
+                lines.append(ln)
+                if verbose:
+                    print(ln)
+                elif ln.startswith(("HT-BEGIN", "HT-END", "HT-BOOTED", "HT-DONE")):
+                    print("  [%6.1fs] %s" % (time.time() - start, ln))
+                    sys.stdout.flush()
+                if on_line:
+                    on_line(ln)
+            log.flush()
+        if buf:
+            lines.append(buf.decode("utf-8", "replace"))
+            log.write(lines[-1] + "\n")
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGKILL)
+        rc = p.wait()
+    return lines, timed_out, rc
+
+
+def report(mode, lines, expected, timed_out, rc, log_path):
+    results = []
+    splats = []
+    kunit = []
+    cur, block = None, []
+    done = booted = False
+    for raw in lines:
+        ln = TIME_RE.sub("", raw)
+        if SPLAT_RE.search(ln):
+            splats.append(raw)
+        if ln.startswith("HT-BOOTED"):
+            booted = True
+        if not booted:
+            m = KUNIT_SUITE_RE.match(ln)
+            if m:
+                r = Result("kunit:" + m.group(1))
+                r.passed, r.failed, r.skipped = map(int, m.group(2, 3, 4))
+                kunit.append(r)
+            continue
+        if ln.startswith("HT-BEGIN "):
+            cur, block = ln.split()[1], []
+        elif ln.startswith("HT-END ") and cur:
+            m = re.search(r"rc=(\d+)", ln)
+            results.append(parse_test_block(cur, block, int(m.group(1)) if m else 1))
+            cur = None
+        elif ln.startswith("HT-DONE"):
+            done = True
+        elif cur:
+            block.append(ln)
+    seen = {r.name for r in results}
+    for name in expected:
+        if name not in seen:
+            r = Result(name)
+            r.failed = 1
+            r.note = "did not run to the end" if cur == name else "never started"
+            results.append(r)
+    rows = kunit + results
+    w = max([len(r.name) for r in rows] + [5])
+    print()
+    print("%-*s %7s %7s %7s  %s" % (w, "suite", "passed", "failed", "skipped", "note"))
+    print("-" * (w + 36))
+    for r in rows:
+        print("%-*s %7d %7d %7d  %s" % (w, r.name, r.passed, r.failed, r.skipped, r.note))
+    tp = sum(r.passed for r in rows)
+    tf = sum(r.failed for r in rows)
+    ts = sum(r.skipped for r in rows)
+    problems = []
+    if not booted:
+        problems.append("the guest never reached init")
+    if timed_out:
+        problems.append("timed out")
+    elif not done:
+        problems.append("the run ended before HT-DONE (QEMU exit %d)" % rc)
+    if splats:
+        problems.append("%d kernel splat line(s) on the console, first: %s"
+                        % (len(splats), splats[0].strip()))
+    if not kunit and mode == "guest":
+        problems.append("no KUnit results on the console")
+    for pr in problems:
+        print("harness: FAIL: " + pr)
+    print("harness: console log: " + log_path)
+    print("%s: %d passed, %d failed, %d skipped" % (mode, tp, tf + len(problems), ts))
+    return 1 if (tf or problems) else 0
+
+
+def run_demo(args):
+    os.makedirs(os.path.join(args.out, "logs"), exist_ok=True)
+    log_path = os.path.join(args.out, "logs", "demo-console.log")
+    cmdline = BASE_CMDLINE + " loglevel=4 ht.mode=demo ht.demo=" + args.name
+    if args.cmdline:
+        cmdline += " " + args.cmdline
+    argv = qemu_argv(args, "guest", cmdline, shlex.split(args.qemu_opts or ""))
+    print("demo: booting the two-tier guest (QEMU TCG): node 0 = 2 vCPUs + 512 MiB "
+          "FMEM, node 1 = CPU-less 1 GiB SMEM")
+    sys.stdout.flush()
+    show = [False]
+
+    def on_line(ln):
+        if ln.startswith("HT-BOOTED"):
+            show[0] = True
+            return
+        if ln.startswith("HT-DONE"):
+            show[0] = False
+        if show[0]:
+            print(ln)
+            sys.stdout.flush()
+    lines, timed_out, rc = boot_and_collect(argv, log_path, args.timeout or 900,
+                                            False, on_line)
+    ok = any(ln.startswith("HT-DONE") for ln in lines) and not timed_out
+    splats = [ln for ln in lines if SPLAT_RE.search(TIME_RE.sub("", ln))]
+    if splats:
+        print("demo: kernel splat on the console: " + splats[0])
+    if not ok:
+        print("demo: FAILED (timed out or never finished); console: " + log_path)
+    return 0 if ok and not splats else 1
+
+
+def run_boot(args):
+    cmdline = BASE_CMDLINE + " ht.mode=shell"
+    if args.cmdline:
+        cmdline += " " + args.cmdline
+    argv = qemu_argv(args, args.mode, cmdline, shlex.split(args.qemu_opts or ""),
+                     interactive=True)
+    print(" ".join(shlex.quote(a) for a in argv))
+    os.execv(argv[0], argv)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--kernel", required=True)
+    ap.add_argument("--qemu", required=True)
+    ap.add_argument("--cpu", default=None, help="QEMU -cpu model (default max)")
+    ap.add_argument("--qmp", default=None, help="QMP unix socket path")
+    ap.add_argument("--cmdline", default="", help="extra kernel command line")
+    ap.add_argument("--qemu-opts", default="", help="extra QEMU options")
+    ap.add_argument("--timeout", type=int, default=0)
+    ap.add_argument("-v", "--verbose", action="store_true", help="echo the console")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    t = sub.add_parser("test")
+    t.add_argument("mode", choices=["guest", "host"])
+    t.add_argument("--only", default="", help="comma-separated test names")
+    d = sub.add_parser("demo")
+    d.add_argument("name", nargs="?", default="topology")
+    b = sub.add_parser("boot")
+    b.add_argument("mode", choices=["guest", "host"], nargs="?", default="guest")
+    args = ap.parse_args()
+    for path, what in ((args.kernel, "kernel (make kernel)"),
+                       (args.qemu, "QEMU (make qemu-build)")):
+        if not os.path.exists(path):
+            sys.exit("harness: %s missing: %s" % (what, path))
+    if args.cmd == "test":
+        sys.exit(run_test(args))
+    if args.cmd == "demo":
+        sys.exit(run_demo(args))
+    run_boot(args)
+
+
+if __name__ == "__main__":
+    main()
