@@ -20,6 +20,8 @@ OUT ?= $(TOP)/out
 JOBS ?= $(shell nproc)
 export CCACHE_DIR ?= $(OUT)/ccache
 export CCACHE_MAXSIZE ?= 5G
+export CCACHE_BASEDIR ?= $(TOP)
+export CCACHE_NOHASHDIR ?= true
 # ccache's masquerade directory puts it in front of gcc for every build.
 export PATH := /usr/lib/ccache:$(PATH)
 

@@ -5,8 +5,10 @@
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${OUT:-$TOP/out}
-WT=$OUT/bisect-tree
-BO=$OUT/bisect-build
+# Same depth as linux/ and out/linux-build/, so that with CCACHE_BASEDIR
+# the relative paths match and the first build hits the main build's cache.
+WT=$OUT/bisect/linux
+BO=$OUT/bisect/o/linux-build
 JOBS=${JOBS:-$(nproc)}
 git -C "$TOP/linux" rev-parse -q --verify base >/dev/null ||
 	{ echo "check-bisect: linux/ has no tag 'base'; run make linux"; exit 1; }

@@ -38,6 +38,8 @@ NODE_PERF = [  # (latency ns, bandwidth) from initiator 0
     (250, "5G"),
 ]
 
+FIRMWARE_DIRS = ["/usr/share/seabios", "/usr/share/qemu", "/usr/lib/ipxe/qemu"]
+
 BASE_CMDLINE = ("console=ttyS0,115200 panic=-1 oops=panic rdinit=/init "
                 "rcupdate.rcu_cpu_stall_timeout=300 watchdog_thresh=60 "
                 "tsc=reliable")
@@ -59,8 +61,10 @@ KSFT_TOTALS_RE = re.compile(
     r"^# Totals: pass:(\d+) fail:(\d+) xfail:(\d+) xpass:(\d+) skip:(\d+) error:(\d+)")
 
 
-def topology_args(mode):
-    t = TOPOLOGY[mode]
+def topology_args(mode, smp=None):
+    t = dict(TOPOLOGY[mode])
+    if smp:
+        t["cpus"] = smp
     a = ["-machine", "q35,hmat=on", "-smp", str(t["cpus"]),
          "-m", "%dM" % (_mib(t["node0"]) + _mib(t["node1"]))]
     a += ["-object", "memory-backend-ram,id=m0,size=%s" % t["node0"],
@@ -80,10 +84,14 @@ def _mib(s):
     return int(s[:-1]) * (1024 if s.endswith("G") else 1)
 
 
-def qemu_argv(args, mode, cmdline, extra, interactive=False):
-    argv = [args.qemu, "-nodefaults", "-no-reboot",
+def qemu_argv(args, mode, cmdline, extra, interactive=False, smp=None):
+    argv = [args.qemu, "-nodefaults", "-no-reboot"]
+    # The system's firmware (seabios, ipxe-qemu, qemu-system-data).
+    for d in FIRMWARE_DIRS:
+        argv += ["-L", d]
+    argv += [
             "-accel", "tcg,thread=multi", "-cpu", args.cpu or "max"]
-    argv += topology_args(mode)
+    argv += topology_args(mode, smp)
     argv += ["-kernel", args.kernel,
              "-initrd", os.path.join(args.out, "initramfs-%s.cpio.gz" % mode),
              "-append", cmdline]
@@ -145,38 +153,59 @@ def parse_test_block(name, lines, rc):
     return r
 
 
-def run_test(args):
-    mode = args.mode
-    os.makedirs(os.path.join(args.out, "logs"), exist_ok=True)
-    log_path = os.path.join(args.out, "logs", "%s-console.log" % mode)
+def read_list(mode, only):
+    """Split the mode's test list into boot groups.
+
+    A line '@boot smp=N' starts a group booted with N vCPUs on node 0 (the
+    rest of the topology unchanged), for tests that need more CPUs than the
+    reference topology has.  Returns [(smp or None, [(name, timeout)])].
+    """
     list_path = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                              "lists", "%s.list" % mode)
-    expected = []
-    budget = 300
+    groups = [(None, [])]
     with open(list_path) as f:
         for ln in f:
             ln = ln.strip()
             if not ln or ln.startswith("#"):
                 continue
-            name, tmo = ln.split()[:2]
-            if args.only and name not in args.only.split(","):
+            if ln.startswith("@boot"):
+                m = re.match(r"@boot\s+smp=(\d+)$", ln)
+                if not m:
+                    sys.exit("harness: %s: bad line '%s'" % (list_path, ln))
+                groups.append((int(m.group(1)), []))
                 continue
-            expected.append(name)
-            budget += int(tmo) + 30
-    if args.timeout:
-        budget = args.timeout
-    cmdline = BASE_CMDLINE + " ht.mode=test"
-    if args.only:
-        cmdline += " ht.only=" + args.only
-    if args.cmdline:
-        cmdline += " " + args.cmdline
-    argv = qemu_argv(args, mode, cmdline, shlex.split(args.qemu_opts or ""))
-    print("harness: %s mode, %d tests, timeout %ds" % (mode, len(expected), budget))
-    print("harness: " + " ".join(shlex.quote(a) for a in argv))
-    sys.stdout.flush()
+            name, tmo = ln.split()[:2]
+            if only and name not in only.split(","):
+                continue
+            groups[-1][1].append((name, int(tmo)))
+    return [g for g in groups if g[1]]
 
-    lines, timed_out, rc = boot_and_collect(argv, log_path, budget, args.verbose)
-    return report(mode, lines, expected, timed_out, rc, log_path)
+
+def run_test(args):
+    mode = args.mode
+    os.makedirs(os.path.join(args.out, "logs"), exist_ok=True)
+    groups = read_list(mode, args.only)
+    all_lines, expected, problems = [], [], []
+    for i, (smp, tests) in enumerate(groups):
+        names = [n for n, _ in tests]
+        expected += names
+        budget = args.timeout or 300 + sum(t + 30 for _, t in tests)
+        cmdline = BASE_CMDLINE + " ht.mode=test ht.only=" + ",".join(names)
+        if i > 0:
+            cmdline += " kunit.enable=0"  # KUnit results come from the first boot
+        if args.cmdline:
+            cmdline += " " + args.cmdline
+        argv = qemu_argv(args, mode, cmdline, shlex.split(args.qemu_opts or ""), smp=smp)
+        log_path = os.path.join(args.out, "logs", "%s-console%s.log"
+                                % (mode, "" if i == 0 else "-%d" % (i + 1)))
+        print("harness: %s mode, boot %d/%d, %d tests, timeout %ds, console %s"
+              % (mode, i + 1, len(groups), len(tests), budget, log_path))
+        print("harness: " + " ".join(shlex.quote(a) for a in argv))
+        sys.stdout.flush()
+        lines, timed_out, rc = boot_and_collect(argv, log_path, budget, args.verbose)
+        all_lines += lines
+        problems += boot_problems(lines, timed_out, rc, "boot %d" % (i + 1))
+    return report(mode, all_lines, expected, problems)
 
 
 def boot_and_collect(argv, log_path, budget, verbose, on_line=None):
@@ -225,21 +254,35 @@ def boot_and_collect(argv, log_path, budget, verbose, on_line=None):
     return lines, timed_out, rc
 
 
-def report(mode, lines, expected, timed_out, rc, log_path):
+def boot_problems(lines, timed_out, rc, what):
+    problems = []
+    booted = any(ln.startswith("HT-BOOTED") for ln in lines)
+    done = any(ln.startswith("HT-DONE") for ln in lines)
+    splats = [ln for ln in lines if SPLAT_RE.search(TIME_RE.sub("", ln))]
+    if not booted:
+        problems.append("%s: the guest never reached init (QEMU exit %d)" % (what, rc))
+    if timed_out:
+        problems.append("%s: timed out" % what)
+    elif booted and not done:
+        problems.append("%s: ended before HT-DONE (QEMU exit %d)" % (what, rc))
+    if splats:
+        problems.append("%s: %d kernel splat line(s) on the console, first: %s"
+                        % (what, len(splats), splats[0].strip()))
+    return problems
+
+
+def report(mode, lines, expected, problems):
     results = []
-    splats = []
     kunit = []
     cur, block = None, []
-    done = booted = False
+    booted = False
     for raw in lines:
         ln = TIME_RE.sub("", raw)
-        if SPLAT_RE.search(ln):
-            splats.append(raw)
         if ln.startswith("HT-BOOTED"):
             booted = True
         if not booted:
             m = KUNIT_SUITE_RE.match(ln)
-            if m:
+            if m and m.group(1) != "Totals":
                 r = Result("kunit:" + m.group(1))
                 r.passed, r.failed, r.skipped = map(int, m.group(2, 3, 4))
                 kunit.append(r)
@@ -251,7 +294,7 @@ def report(mode, lines, expected, timed_out, rc, log_path):
             results.append(parse_test_block(cur, block, int(m.group(1)) if m else 1))
             cur = None
         elif ln.startswith("HT-DONE"):
-            done = True
+            booted = False
         elif cur:
             block.append(ln)
     seen = {r.name for r in results}
@@ -271,21 +314,10 @@ def report(mode, lines, expected, timed_out, rc, log_path):
     tp = sum(r.passed for r in rows)
     tf = sum(r.failed for r in rows)
     ts = sum(r.skipped for r in rows)
-    problems = []
-    if not booted:
-        problems.append("the guest never reached init")
-    if timed_out:
-        problems.append("timed out")
-    elif not done:
-        problems.append("the run ended before HT-DONE (QEMU exit %d)" % rc)
-    if splats:
-        problems.append("%d kernel splat line(s) on the console, first: %s"
-                        % (len(splats), splats[0].strip()))
-    if not kunit and mode == "guest":
+    if not kunit and mode == "guest" and not problems:
         problems.append("no KUnit results on the console")
     for pr in problems:
         print("harness: FAIL: " + pr)
-    print("harness: console log: " + log_path)
     print("%s: %d passed, %d failed, %d skipped" % (mode, tp, tf + len(problems), ts))
     return 1 if (tf or problems) else 0
 

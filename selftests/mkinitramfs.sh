@@ -9,7 +9,7 @@
 # stops the build with the entry's name: a test never goes missing silently.
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
-OUT=$1 MODE=$2
+OUT=$(mkdir -p "$1" && cd "$1" && pwd) MODE=$2
 KSRC=$TOP/linux
 KOUT=$OUT/linux-build
 SELF=$KSRC/tools/testing/selftests
@@ -76,7 +76,7 @@ for t in "$TOP"/selftests/tests/*.sh; do
 	[ -e "$t" ] && install -m 755 "$t" "$ROOT/tests/"
 done
 cp -a "$BIN/$MODE/." "$ROOT/tests/"
-grep -v -e '^[[:space:]]*#' -e '^[[:space:]]*$' "$LIST" > "$ROOT/etc/ht/tests.list"
+grep -v -e '^[[:space:]]*#' -e '^[[:space:]]*$' -e '^@' "$LIST" > "$ROOT/etc/ht/tests.list"
 # Every entry's program must be in the image.
 while read -r name timeout prog args; do
 	[ -e "$ROOT/tests/$prog" ] ||
