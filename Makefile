@@ -147,7 +147,7 @@ test-guest: kernel qemu-build initramfs
 test-host: kernel qemu-build initramfs
 	$(call timed,$(HARNESS) test host,test-host)
 
-check: check-patches
+check: check-patches check-bisect
 	@$(MAKE) --no-print-directory kernel qemu-build initramfs
 	@$(MAKE) --no-print-directory test-guest test-host
 

@@ -239,7 +239,8 @@ def boot_and_collect(argv, log_path, budget, verbose, on_line=None):
                 lines.append(ln)
                 if verbose:
                     print(ln)
-                elif ln.startswith(("HT-BEGIN", "HT-END", "HT-BOOTED", "HT-DONE")):
+                elif not on_line and ln.startswith(("HT-BEGIN", "HT-END", "HT-BOOTED",
+                                                    "HT-DONE")):
                     print("  [%6.1fs] %s" % (time.time() - start, ln))
                     sys.stdout.flush()
                 if on_line:
