@@ -119,12 +119,13 @@ create_tree() {
 	esac
 	note "committing the base (this takes a minute for linux)"
 	git -C "$tmp" init -q -b master
-	git -C "$tmp" config user.name "HyperTier base"
-	git -C "$tmp" config user.email "base@hypertier.invalid"
 	git -C "$tmp" config core.autocrlf false
 	git -C "$tmp" config gc.auto 0
 	# Ignore nothing from the base: every file of the package is tracked.
 	git -C "$tmp" add -A -f .
+	# A fixed identity and date for the base only; patches keep their own.
+	GIT_AUTHOR_NAME="HyperTier base" GIT_AUTHOR_EMAIL="base@hypertier.invalid" \
+	GIT_COMMITTER_NAME="HyperTier base" GIT_COMMITTER_EMAIL="base@hypertier.invalid" \
 	GIT_AUTHOR_DATE="2000-01-01T00:00:00Z" GIT_COMMITTER_DATE="2000-01-01T00:00:00Z" \
 		git -C "$tmp" commit -q -m "base: $tree from Debian $( [ $tree = linux ] && echo "linux-source-6.12 $LINUX_DEB_VERSION" || echo "qemu $QEMU_DEB_VERSION")"
 	git -C "$tmp" tag base
@@ -135,7 +136,11 @@ apply_series() {
 	local p
 	for p in $(series_files); do
 		[ -f "$PDIR/$p" ] || die "patches/$tree/series names $p, which does not exist"
-		if ! gitt am -q --keep-cr "$PDIR/$p" >/dev/null 2>&1; then
+		# The committer of applied patches does not matter (export
+		# keeps the author); a fresh machine may have no identity.
+		if ! git -C "$DIR" -c user.name="HyperTier build" \
+			-c user.email=build@hypertier.invalid \
+			am -q --keep-cr "$PDIR/$p" >/dev/null 2>&1; then
 			local why
 			why=$(gitt am --show-current-patch=diff >/dev/null 2>&1 &&
 			      gitt apply --check "$PDIR/$p" 2>&1 | head -5 || true)
