@@ -7,6 +7,8 @@
 #  - QEMU: scripts/checkpatch.pl; must exit 0 (no error).
 set -uo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
+# spdxcheck.py needs python3-ply, installed for the system python (make deps).
+export PATH=/usr/bin:$PATH
 fail=0 n=0
 series() { grep -v -e '^[[:space:]]*#' -e '^[[:space:]]*$' "$1" 2>/dev/null || true; }
 

@@ -176,22 +176,29 @@ prepare() {
 	gitt rev-parse -q --verify base >/dev/null 2>&1 ||
 		die "$tree/ exists but is not a tree made by this tool (no tag 'base').
   Move it away and run make $tree again."
-	[ -z "$(gitt status --porcelain --untracked-files=no)" ] ||
-		die "$tree/ has uncommitted changes; commit (and make export) or stash them first"
-	local want have
+	local want have dirty
+	dirty=$(gitt status --porcelain --untracked-files=no)
 	want=$(series_ids)
 	have=$(head_ids)
 	if [ "$want" = "$have" ]; then
-		note "$tree/ is up to date with patches/$tree/series"
+		note "$tree/ is up to date with patches/$tree/series${dirty:+ (with uncommitted changes)}"
 		return
 	fi
+	# HEAD = the series + local commits: nothing to do but say so.
+	if [ -z "$want" ] || [ "$(head -n "$(echo "$want" | wc -l)" <<<"$have")" = "$want" ]; then
+		note "$tree/ has the series plus $(( $(echo "$have" | wc -l) - $(echo "$want" | grep -c .) )) unexported commit(s); 'make export' keeps them"
+		return
+	fi
+	[ -z "$dirty" ] ||
+		die "$tree/ must be re-applied from patches/$tree/series but has uncommitted changes;
+  commit (and make export) or stash them first"
 	# Every commit on HEAD must be in the series, or we would lose it.
 	local id lost=""
 	for id in $have; do
 		grep -qx "$id" <<<"$want" || lost="$lost $id"
 	done
 	if [ -n "$lost" ]; then
-		echo "tree.sh: error: $tree/ has commits that are not in patches/$tree/:" >&2
+		echo "tree.sh: error: patches/$tree/series changed and $tree/ has commits that are not in it:" >&2
 		for c in $(gitt rev-list --reverse base..HEAD); do
 			id=$(gitt show --format= "$c" | git patch-id --stable | cut -d' ' -f1)
 			case " $lost " in *" $id "*) gitt log -1 --format='  %h %s' "$c" >&2;; esac

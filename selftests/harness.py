@@ -16,6 +16,7 @@ The console is logged to <out>/logs/<mode>-console.log.
 """
 
 import argparse
+import json
 import os
 import re
 import selectors
@@ -156,23 +157,31 @@ def parse_test_block(name, lines, rc):
 def read_list(mode, only):
     """Split the mode's test list into boot groups.
 
-    A line '@boot smp=N' starts a group booted with N vCPUs on node 0 (the
-    rest of the topology unchanged), for tests that need more CPUs than the
-    reference topology has.  Returns [(smp or None, [(name, timeout)])].
+    A line '@boot key=value...' starts a new boot for the tests below it:
+      smp=N        N vCPUs on node 0 (the rest of the topology unchanged)
+      cmdline=ARG  one more kernel command-line argument (repeatable)
+      device=DEV   one more '-device DEV' for QEMU (repeatable)
+    Returns [(BootOpts, [(name, timeout)])].
     """
     list_path = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                              "lists", "%s.list" % mode)
-    groups = [(None, [])]
+    groups = [({"smp": None, "cmdline": [], "device": []}, [])]
     with open(list_path) as f:
         for ln in f:
             ln = ln.strip()
             if not ln or ln.startswith("#"):
                 continue
             if ln.startswith("@boot"):
-                m = re.match(r"@boot\s+smp=(\d+)$", ln)
-                if not m:
-                    sys.exit("harness: %s: bad line '%s'" % (list_path, ln))
-                groups.append((int(m.group(1)), []))
+                opts = {"smp": None, "cmdline": [], "device": []}
+                for tok in ln.split()[1:]:
+                    key, _, val = tok.partition("=")
+                    if key == "smp" and val.isdigit():
+                        opts["smp"] = int(val)
+                    elif key in ("cmdline", "device") and val:
+                        opts[key].append(val)
+                    else:
+                        sys.exit("harness: %s: bad '@boot' option '%s'" % (list_path, tok))
+                groups.append((opts, []))
                 continue
             name, tmo = ln.split()[:2]
             if only and name not in only.split(","):
@@ -181,41 +190,142 @@ def read_list(mode, only):
     return [g for g in groups if g[1]]
 
 
+class QmpRelay:
+    """Carries out requests a guest test prints on the console.
+
+    A guest test asks the host side for something by printing
+      HT-HOST <id> qmp <json command>     run a QMP command
+      HT-HOST <id> events                 QMP events seen so far (and forget them)
+    and reads the answer from its serial port as one line
+      HT-REPLY <id> <json>
+    This lets tests inside the guest drive and check the VMM (balloon
+    targets, device state) without a network.
+    """
+
+    def __init__(self, path):
+        self.path = path
+        self.sock = None
+        self.buf = b""
+        self.events = []
+
+    def _connect(self):
+        import socket
+        deadline = time.time() + 30
+        while True:
+            try:
+                self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                self.sock.connect(self.path)
+                break
+            except OSError:
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.2)
+        self._read_msg()  # greeting
+        self._send({"execute": "qmp_capabilities"})
+        self._reply()
+
+    def _send(self, obj):
+        self.sock.sendall(json.dumps(obj).encode() + b"\n")
+
+    def _read_msg(self):
+        while b"\n" not in self.buf:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise OSError("QMP connection closed")
+            self.buf += chunk
+        line, self.buf = self.buf.split(b"\n", 1)
+        return json.loads(line)
+
+    def _reply(self):
+        while True:
+            msg = self._read_msg()
+            if "event" in msg:
+                self.events.append(msg)
+                continue
+            return msg
+
+    def handle(self, req):
+        try:
+            if self.sock is None:
+                self._connect()
+            kind, _, arg = req.partition(" ")
+            if kind == "qmp":
+                self._send(json.loads(arg))
+                return self._reply()
+            if kind == "events":
+                self.sock.setblocking(False)
+                try:
+                    while True:
+                        try:
+                            chunk = self.sock.recv(65536)
+                        except BlockingIOError:
+                            break
+                        if not chunk:
+                            break
+                        self.buf += chunk
+                finally:
+                    self.sock.setblocking(True)
+                while b"\n" in self.buf:
+                    line, self.buf = self.buf.split(b"\n", 1)
+                    msg = json.loads(line)
+                    if "event" in msg:
+                        self.events.append(msg)
+                ev, self.events = self.events, []
+                return {"return": ev}
+            return {"error": {"class": "HarnessError", "desc": "unknown request " + kind}}
+        except (OSError, ValueError) as e:
+            return {"error": {"class": "HarnessError", "desc": str(e)}}
+
+
 def run_test(args):
     mode = args.mode
     os.makedirs(os.path.join(args.out, "logs"), exist_ok=True)
     groups = read_list(mode, args.only)
     all_lines, expected, problems = [], [], []
-    for i, (smp, tests) in enumerate(groups):
+    for i, (opts, tests) in enumerate(groups):
         names = [n for n, _ in tests]
         expected += names
         budget = args.timeout or 300 + sum(t + 30 for _, t in tests)
         cmdline = BASE_CMDLINE + " ht.mode=test ht.only=" + ",".join(names)
         if i > 0:
             cmdline += " kunit.enable=0"  # KUnit results come from the first boot
+        cmdline += "".join(" " + c for c in opts["cmdline"])
         if args.cmdline:
             cmdline += " " + args.cmdline
-        argv = qemu_argv(args, mode, cmdline, shlex.split(args.qemu_opts or ""), smp=smp)
+        extra = []
+        for d in opts["device"]:
+            extra += ["-device", d]
+        qmp_path = os.path.join(args.out, "logs", "%s-qmp-%d.sock" % (mode, i + 1))
+        if os.path.exists(qmp_path):
+            os.unlink(qmp_path)
+        extra += ["-qmp", "unix:%s,server=on,wait=off" % qmp_path]
+        argv = qemu_argv(args, mode, cmdline, extra + shlex.split(args.qemu_opts or ""),
+                         smp=opts["smp"])
         log_path = os.path.join(args.out, "logs", "%s-console%s.log"
                                 % (mode, "" if i == 0 else "-%d" % (i + 1)))
         print("harness: %s mode, boot %d/%d, %d tests, timeout %ds, console %s"
               % (mode, i + 1, len(groups), len(tests), budget, log_path))
         print("harness: " + " ".join(shlex.quote(a) for a in argv))
         sys.stdout.flush()
-        lines, timed_out, rc = boot_and_collect(argv, log_path, budget, args.verbose)
+        lines, timed_out, rc = boot_and_collect(argv, log_path, budget, args.verbose,
+                                                relay=QmpRelay(qmp_path))
         all_lines += lines
         problems += boot_problems(lines, timed_out, rc, "boot %d" % (i + 1))
     return report(mode, all_lines, expected, problems)
 
 
-def boot_and_collect(argv, log_path, budget, verbose, on_line=None):
+HOST_REQ_RE = re.compile(r"HT-HOST (\d+) (.*)$")
+
+
+def boot_and_collect(argv, log_path, budget, verbose, on_line=None, relay=None):
     """Run QEMU, log its console, return (lines, timed_out, exit code)."""
     lines = []
     start = time.time()
     timed_out = False
     with open(log_path, "w") as log:
         p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                             stdin=subprocess.DEVNULL, start_new_session=True)
+                             stdin=subprocess.PIPE if relay else subprocess.DEVNULL,
+                             start_new_session=True)
         sel = selectors.DefaultSelector()
         sel.register(p.stdout, selectors.EVENT_READ)
         buf = b""
@@ -245,6 +355,16 @@ def boot_and_collect(argv, log_path, budget, verbose, on_line=None):
                     sys.stdout.flush()
                 if on_line:
                     on_line(ln)
+                m = HOST_REQ_RE.search(ln) if relay else None
+                if m:
+                    reply = relay.handle(m.group(2))
+                    out = "HT-REPLY %s %s\n" % (m.group(1), json.dumps(reply, sort_keys=True))
+                    log.write("[harness] " + out)
+                    try:
+                        p.stdin.write(out.encode())
+                        p.stdin.flush()
+                    except OSError:
+                        pass
             log.flush()
         if buf:
             lines.append(buf.decode("utf-8", "replace"))
@@ -255,11 +375,31 @@ def boot_and_collect(argv, log_path, budget, verbose, on_line=None):
     return lines, timed_out, rc
 
 
+def find_splats(lines):
+    """Console lines that mean the kernel is unhealthy.
+
+    A "page allocation failure" report is a warning a test can provoke on
+    purpose (a full node refusing a move_pages promotion, say); its call
+    trace is not a splat.  Any other trace is.
+    """
+    splats, quiet_until = [], -1
+    for i, raw in enumerate(lines):
+        ln = TIME_RE.sub("", raw)
+        if "page allocation failure:" in ln:
+            quiet_until = i + 60
+            continue
+        if i <= quiet_until and "Call Trace:" in ln:
+            continue
+        if SPLAT_RE.search(ln):
+            splats.append(raw)
+    return splats
+
+
 def boot_problems(lines, timed_out, rc, what):
     problems = []
     booted = any(ln.startswith("HT-BOOTED") for ln in lines)
     done = any(ln.startswith("HT-DONE") for ln in lines)
-    splats = [ln for ln in lines if SPLAT_RE.search(TIME_RE.sub("", ln))]
+    splats = find_splats(lines)
     if not booted:
         problems.append("%s: the guest never reached init (QEMU exit %d)" % (what, rc))
     if timed_out:
@@ -329,9 +469,14 @@ def run_demo(args):
     cmdline = BASE_CMDLINE + " loglevel=4 ht.mode=demo ht.demo=" + args.name
     if args.cmdline:
         cmdline += " " + args.cmdline
-    argv = qemu_argv(args, "guest", cmdline, shlex.split(args.qemu_opts or ""))
+    qmp_path = os.path.join(args.out, "logs", "demo-qmp.sock")
+    if os.path.exists(qmp_path):
+        os.unlink(qmp_path)
+    extra = ["-device", "virtio-balloon-pci,node-targets=on",
+             "-qmp", "unix:%s,server=on,wait=off" % qmp_path]
+    argv = qemu_argv(args, "guest", cmdline, extra + shlex.split(args.qemu_opts or ""))
     print("demo: booting the two-tier guest (QEMU TCG): node 0 = 2 vCPUs + 512 MiB "
-          "FMEM, node 1 = CPU-less 1 GiB SMEM")
+          "FMEM, node 1 = CPU-less 1 GiB SMEM, tiered virtio-balloon")
     sys.stdout.flush()
     show = [False]
 
@@ -341,13 +486,13 @@ def run_demo(args):
             return
         if ln.startswith("HT-DONE"):
             show[0] = False
-        if show[0]:
+        if show[0] and not ln.startswith(("HT-HOST", "HT-REPLY")):
             print(ln)
             sys.stdout.flush()
     lines, timed_out, rc = boot_and_collect(argv, log_path, args.timeout or 900,
-                                            False, on_line)
+                                            False, on_line, relay=QmpRelay(qmp_path))
     ok = any(ln.startswith("HT-DONE") for ln in lines) and not timed_out
-    splats = [ln for ln in lines if SPLAT_RE.search(TIME_RE.sub("", ln))]
+    splats = find_splats(lines)
     if splats:
         print("demo: kernel splat on the console: " + splats[0])
     if not ok:

@@ -36,7 +36,9 @@ build_c() { # <output> <sources...> -- extra flags
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do srcs+=("$1"); shift; done
 	[ $# -gt 0 ] && shift && flags=("$@")
 	if [ -x "$out" ]; then
-		for f in "${srcs[@]}"; do [ "$f" -nt "$out" ] && newest=1; done
+		for f in "${srcs[@]}" "$TOP"/selftests/lib/*.h; do
+			[ "$f" -nt "$out" ] && newest=1
+		done
 		[ $newest = 0 ] && return 0
 	fi
 	$CC $CFLAGS -o "$out" "${srcs[@]}" "${flags[@]}"
@@ -47,6 +49,8 @@ build_guest() {
 	mkdir -p "$BIN/guest"
 	build_c "$BIN/guest/mm_migration" "$SELF/mm/migration.c" "$SELF/mm/vm_util.c" \
 		"$SELF/mm/thp_settings.c" -- -I"$SELF" -I"$SELF/mm" -lnuma -lpthread -lrt -lm
+	build_c "$BIN/guest/folio_exchange" "$SELF/mm/folio_exchange.c" -- \
+		-I"$SELF" -I"$SELF/mm" -lnuma -lpthread
 	local t
 	for t in "$TOP"/selftests/tests/*.c; do
 		build_c "$BIN/guest/$(basename "$t" .c)" "$t" -- -I"$SELF" -lnuma -lpthread
@@ -54,7 +58,8 @@ build_guest() {
 }
 
 # --- host-mode binaries --------------------------------------------------------
-KVM_TESTS="kvm_binary_stats_test x86_64/sync_regs_test x86_64/userspace_io_test"
+KVM_TESTS="kvm_binary_stats_test x86_64/sync_regs_test x86_64/userspace_io_test
+	x86_64/tier_stats_test"
 build_host() {
 	mkdir -p "$BIN/host/kvm"
 	local targets=() t
@@ -64,12 +69,15 @@ build_host() {
 }
 
 build_$MODE
+# ht-host: guest shells (demos) ask the harness for QMP commands with it.
+build_c "$BIN/ht-host" "$TOP/selftests/tools/ht-host.c"
 
 # --- the image -----------------------------------------------------------------
 ROOT=$OUT/initramfs-$MODE.d
 rm -rf "$ROOT"
 mkdir -p "$ROOT"/{bin,sbin,etc/ht,proc,sys,dev,tmp,root,run,mnt,tests}
 cp /bin/busybox "$ROOT/bin/busybox"
+cp "$BIN/ht-host" "$ROOT/bin/ht-host"
 cp "$TOP/selftests/init" "$ROOT/init"
 chmod 755 "$ROOT/init"
 for t in "$TOP"/selftests/tests/*.sh; do
