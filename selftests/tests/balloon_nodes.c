@@ -98,6 +98,8 @@ static long long balloon_actual_kb(int node)
 	return ret;
 }
 
+static long long vmstat(const char *name);
+
 static int qmp(const char *cmd)
 {
 	return ht_host_request(reply, sizeof(reply), 60, "qmp %s", cmd);
@@ -216,6 +218,23 @@ TEST(per_node_inflate_deflate)
 	ksft_print_msg("node 1: 512 MiB inflated in %.2f s (%.1f MiB/s guest time)\n",
 		       s, 512 / s);
 	EXPECT_EQ(t0 - 128 * 1024, node_total_kb(0));
+
+	/*
+	 * Balloon compaction moves balloon pages around within their node;
+	 * every node keeps its count.
+	 */
+	{
+		long long mig = vmstat("balloon_migrate");
+		FILE *f = fopen("/proc/sys/vm/compact_memory", "w");
+
+		ASSERT_NE(NULL, f);
+		fprintf(f, "1\n");
+		fclose(f);
+		ksft_print_msg("compaction migrated %lld balloon pages\n",
+			       vmstat("balloon_migrate") - mig);
+		EXPECT_EQ(t0 - 128 * 1024, node_total_kb(0));
+		EXPECT_EQ(t1 - 512 * 1024, node_total_kb(1));
+	}
 
 	/* The host sees the same. */
 	EXPECT_EQ(128 * MiB, query_node(0, "actual"));
