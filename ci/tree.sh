@@ -198,7 +198,7 @@ prepare() {
 		grep -qx "$id" <<<"$want" || lost="$lost $id"
 	done
 	if [ -n "$lost" ]; then
-		echo "tree.sh: error: patches/$tree/series changed and $tree/ has commits that are not in it:" >&2
+		echo "tree.sh: error: $tree/ differs from patches/$tree/series and has commits that are not in it:" >&2
 		for c in $(gitt rev-list --reverse base..HEAD); do
 			id=$(gitt show --format= "$c" | git patch-id --stable | cut -d' ' -f1)
 			case " $lost " in *" $id "*) gitt log -1 --format='  %h %s' "$c" >&2;; esac
