@@ -30,7 +30,7 @@ QOUT := $(OUT)/qemu-build
 BZIMAGE := $(KOUT)/arch/x86/boot/bzImage
 QEMU_BIN := $(QOUT)/qemu-system-x86_64
 KFRAGS := $(addprefix configs/linux/,base.config guest.config host.config test.config)
-KMAKE := $(MAKE) -C $(TOP)/linux O=$(KOUT) -j$(JOBS) KBUILD_BUILD_TIMESTAMP=hypertier \
+KMAKE := $(MAKE) -C $(TOP)/linux O=$(KOUT) -j$(JOBS) KBUILD_BUILD_TIMESTAMP="2026-01-01 00:00:00 UTC" \
 	KBUILD_BUILD_USER=hypertier KBUILD_BUILD_HOST=hypertier
 TIMES := $(OUT)/times.log
 timed = @start=$$(date +%s); if $(1); then rc=0; else rc=$$?; fi; end=$$(date +%s); \

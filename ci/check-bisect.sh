@@ -31,7 +31,7 @@ for c in $commits; do
 	start=$(date +%s)
 	if ! (cd "$WT" && scripts/kconfig/merge_config.sh -n -O "$BO" \
 		"$TOP"/configs/linux/{base,guest,host,test}.config) > "$BO/build.log" 2>&1 ||
-	   ! make -s -C "$WT" O="$BO" -j"$JOBS" KBUILD_BUILD_TIMESTAMP=hypertier bzImage > "$BO/build.log" 2>&1; then
+	   ! make -s -C "$WT" O="$BO" -j"$JOBS" KBUILD_BUILD_TIMESTAMP="2026-01-01 00:00:00 UTC" bzImage > "$BO/build.log" 2>&1; then
 		tail -30 "$BO/build.log"
 		echo "check-bisect: FAIL [$i/$total] $subj"; exit 1
 	fi
