@@ -142,6 +142,24 @@ static double wait_total(int node, long long kb, double t0, int timeout_s)
 	return -1;
 }
 
+/*
+ * Ask for @target bytes of node @node in the balloon and wait until the
+ * node's MemTotal is @want_kb; print the rate, return the seconds or -1.
+ */
+static double balloon_step(int node, long long target, long long want_kb,
+			   long long mib, const char *what)
+{
+	double start = now(), s;
+
+	if (set_node(node, target) || strstr(reply, "\"error\""))
+		return -1;
+	s = wait_total(node, want_kb, start, 300);
+	if (s > 0)
+		ksft_print_msg("node %d: %lld MiB %s in %.2f s (%.1f MiB/s guest time)\n",
+			       node, mib, what, s, mib / s);
+	return s;
+}
+
 static bool have_node_targets(void)
 {
 	FILE *f = nodes_file();
@@ -186,7 +204,7 @@ static bool deflate_on_oom(void)
 TEST(per_node_inflate_deflate)
 {
 	long long t0, t1;
-	double s, start;
+	double s;
 
 	if (!have_node_targets())
 		SKIP(return, "no balloon with node targets (node-targets=on)");
@@ -199,24 +217,15 @@ TEST(per_node_inflate_deflate)
 	/* Drop events of earlier boots' steps. */
 	ASSERT_EQ(0, ht_host_request(reply, sizeof(reply), 60, "events"));
 
-	start = now();
-	ASSERT_EQ(0, set_node(0, 128 * MiB));
-	ASSERT_EQ(NULL, strstr(reply, "\"error\"")) TH_LOG("%s", reply);
-	s = wait_total(0, t0 - 128 * 1024, start, 300);
-	ASSERT_GE(s, 0) TH_LOG("node 0 MemTotal %lld, want %lld", node_total_kb(0),
-			       t0 - 128 * 1024);
-	ksft_print_msg("node 0: 128 MiB inflated in %.2f s (%.1f MiB/s guest time)\n",
-		       s, 128 / s);
+	s = balloon_step(0, 128 * MiB, t0 - 128 * 1024, 128, "inflated");
+	ASSERT_GE(s, 0) TH_LOG("node 0 MemTotal %lld, want %lld (%s)", node_total_kb(0),
+			       t0 - 128 * 1024, reply);
 	/* The other node did not move. */
 	EXPECT_EQ(t1, node_total_kb(1));
 
-	start = now();
-	ASSERT_EQ(0, set_node(1, 512 * MiB));
-	s = wait_total(1, t1 - 512 * 1024, start, 300);
+	s = balloon_step(1, 512 * MiB, t1 - 512 * 1024, 512, "inflated");
 	ASSERT_GE(s, 0) TH_LOG("node 1 MemTotal %lld, want %lld", node_total_kb(1),
 			       t1 - 512 * 1024);
-	ksft_print_msg("node 1: 512 MiB inflated in %.2f s (%.1f MiB/s guest time)\n",
-		       s, 512 / s);
 	EXPECT_EQ(t0 - 128 * 1024, node_total_kb(0));
 
 	/*
@@ -254,19 +263,9 @@ TEST(per_node_inflate_deflate)
 	EXPECT_NE(NULL, strstr(reply, "{\"actual\": 536870912, \"node\": 1}"));
 
 	/* Deflate: everything comes back, node by node. */
-	start = now();
-	ASSERT_EQ(0, set_node(1, 0));
-	s = wait_total(1, t1, start, 300);
-	ASSERT_GE(s, 0);
-	ksft_print_msg("node 1: 512 MiB deflated in %.2f s (%.1f MiB/s guest time)\n",
-		       s, 512 / s);
+	ASSERT_GE(balloon_step(1, 0, t1, 512, "deflated"), 0);
 	EXPECT_EQ(t0 - 128 * 1024, node_total_kb(0));
-	start = now();
-	ASSERT_EQ(0, set_node(0, 0));
-	s = wait_total(0, t0, start, 300);
-	ASSERT_GE(s, 0);
-	ksft_print_msg("node 0: 128 MiB deflated in %.2f s (%.1f MiB/s guest time)\n",
-		       s, 128 / s);
+	ASSERT_GE(balloon_step(0, 0, t0, 128, "deflated"), 0);
 	EXPECT_EQ(0, query_node(0, "actual"));
 	EXPECT_EQ(0, query_node(1, "actual"));
 }
