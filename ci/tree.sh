@@ -149,6 +149,9 @@ apply_series() {
 $why"
 		fi
 	done
+	# Remember what the tool itself applied: those commits come from a
+	# committed series and may be dropped when the series changes.
+	gitt update-ref refs/hypertier/applied HEAD
 }
 
 # Patch ids of the exported series and of base..HEAD, one per line.
@@ -192,10 +195,18 @@ prepare() {
 	[ -z "$dirty" ] ||
 		die "$tree/ must be re-applied from patches/$tree/series but has uncommitted changes;
   commit (and make export) or stash them first"
-	# Every commit on HEAD must be in the series, or we would lose it.
-	local id lost=""
+	# Every commit on HEAD must be in the series (or have been applied
+	# from an earlier version of it), or we would lose it.
+	local id lost="" applied=""
+	if gitt rev-parse -q --verify refs/hypertier/applied >/dev/null; then
+		for c in $(gitt rev-list base..refs/hypertier/applied); do
+			gitt merge-base --is-ancestor "$c" HEAD &&
+				applied="$applied
+$(gitt show --format= "$c" | git patch-id --stable | cut -d' ' -f1)"
+		done
+	fi
 	for id in $have; do
-		grep -qx "$id" <<<"$want" || lost="$lost $id"
+		grep -qx "$id" <<<"$want$applied" || lost="$lost $id"
 	done
 	if [ -n "$lost" ]; then
 		echo "tree.sh: error: $tree/ differs from patches/$tree/series and has commits that are not in it:" >&2
