@@ -228,7 +228,7 @@ export_tree() {
 		note "warning: $tree/ has uncommitted changes; they are not exported"
 	local tmp
 	tmp=$(mktemp -d)
-	gitt format-patch -q --zero-commit --no-signature -N -O"$TOP/ci/diff-order" \
+	gitt format-patch -q --zero-commit --no-signature -N --no-stat -O"$TOP/ci/diff-order" \
 		--subject-prefix=PATCH -o "$tmp" base..HEAD >/dev/null
 	mkdir -p "$PDIR"
 	# Drop the old files, keep unchanged ones byte for byte.
