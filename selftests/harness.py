@@ -161,24 +161,29 @@ def read_list(mode, only):
       smp=N        N vCPUs on node 0 (the rest of the topology unchanged)
       cmdline=ARG  one more kernel command-line argument (repeatable)
       device=DEV   one more '-device DEV' for QEMU (repeatable)
+      qemu=ARGS    more QEMU arguments, split at commas that start an option
+                   ('qemu=-icount,shift=0' gives '-icount shift=0'; repeatable)
     Returns [(BootOpts, [(name, timeout)])].
     """
     list_path = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                              "lists", "%s.list" % mode)
-    groups = [({"smp": None, "cmdline": [], "device": []}, [])]
+    groups = [({"smp": None, "cmdline": [], "device": [], "qemu": []}, [])]
     with open(list_path) as f:
         for ln in f:
             ln = ln.strip()
             if not ln or ln.startswith("#"):
                 continue
             if ln.startswith("@boot"):
-                opts = {"smp": None, "cmdline": [], "device": []}
+                opts = {"smp": None, "cmdline": [], "device": [], "qemu": []}
                 for tok in ln.split()[1:]:
                     key, _, val = tok.partition("=")
                     if key == "smp" and val.isdigit():
                         opts["smp"] = int(val)
                     elif key in ("cmdline", "device") and val:
                         opts[key].append(val)
+                    elif key == "qemu" and val.startswith("-"):
+                        opt, _, rest = val.partition(",")
+                        opts[key] += [opt] + ([rest] if rest else [])
                     else:
                         sys.exit("harness: %s: bad '@boot' option '%s'" % (list_path, tok))
                 groups.append((opts, []))
@@ -295,6 +300,7 @@ def run_test(args):
         extra = []
         for d in opts["device"]:
             extra += ["-device", d]
+        extra += opts["qemu"]
         qmp_path = os.path.join(args.out, "logs", "%s-qmp-%d.sock" % (mode, i + 1))
         if os.path.exists(qmp_path):
             os.unlink(qmp_path)
