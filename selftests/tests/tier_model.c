@@ -16,7 +16,7 @@
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
-#include "hostreq.h"
+#include "../lib/hostreq.h"
 
 #define MPOL_BIND 2
 #define MPOL_F_NODE (1 << 0)
