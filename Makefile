@@ -41,7 +41,8 @@ LINUX_STAMP := $(TOP)/linux/.git/HEAD
 QEMU_STAMP := $(TOP)/qemu/.git/HEAD
 
 .PHONY: help deps linux qemu export status check-patches check-bisect \
-	kernel qemu-build initramfs test-guest test-host check demo boot boot-host clean distclean
+	kernel qemu-build initramfs test-guest test-host check demo boot boot-host clean distclean \
+	bench-tier
 
 help:
 	@echo "HyperTier targets:"
@@ -58,6 +59,7 @@ help:
 	@echo "  make test-guest     run the guest-mode tests (two-tier guest)"
 	@echo "  make test-host      run the host-mode tests (kernel as KVM host)"
 	@echo "  make boot [CMDLINE=...] [QEMU_OPTS=...] [MODE=guest|host]  interactive boot"
+	@echo "  make bench-tier [VARIANT=a,b] [WORKLOAD=a,b]  tier-model benchmark (FMEM share)"
 
 # ---------------------------------------------------------------------------
 # Dependencies
@@ -153,6 +155,13 @@ check: check-patches check-bisect
 
 demo: kernel qemu-build initramfs
 	@$(HARNESS) demo
+
+# Placement quality under the TCG tier model, per variant and workload
+# (selftests/bench/variants.list, workloads.list); results in $(OUT)/bench/.
+bench-tier: kernel qemu-build initramfs
+	$(call timed,python3 selftests/bench/bench_tier.py --out $(OUT) --kernel $(BZIMAGE) \
+		--qemu $(QEMU_BIN) $(if $(VARIANT),--variant $(VARIANT)) \
+		$(if $(WORKLOAD),--workload $(WORKLOAD)),bench-tier)
 
 MODE ?= guest
 boot: kernel qemu-build initramfs
