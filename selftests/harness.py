@@ -423,6 +423,7 @@ def report(mode, lines, expected, problems):
     kunit = []
     cur, block = None, []
     booted = False
+    ksuite, kcases = None, [0, 0, 0]
     for raw in lines:
         ln = TIME_RE.sub("", raw)
         if ln.startswith("HT-BOOTED"):
@@ -433,6 +434,25 @@ def report(mode, lines, expected, problems):
                 r = Result("kunit:" + m.group(1))
                 r.passed, r.failed, r.skipped = map(int, m.group(2, 3, 4))
                 kunit.append(r)
+                continue
+            # A suite of one case prints no 'pass:' line: count its cases.
+            m = re.match(r"^    # Subtest: ([\w.-]+)", ln)
+            if m:
+                ksuite, kcases = m.group(1), [0, 0, 0]
+                continue
+            m = re.match(r"^    (not ok|ok) \d+ .*?(# SKIP)?", ln)
+            if m and ksuite:
+                kcases[2 if m.group(2) else 0 if m.group(1) == "ok" else 1] += 1
+                continue
+            m = re.match(r"^(not ok|ok) \d+ ([\w.-]+)", ln)
+            if m and ksuite == m.group(2):
+                if not any(k.name == "kunit:" + ksuite for k in kunit):
+                    r = Result("kunit:" + ksuite)
+                    r.passed, r.failed, r.skipped = kcases
+                    if m.group(1) == "not ok" and not r.failed:
+                        r.failed = 1
+                    kunit.append(r)
+                ksuite = None
             continue
         if ln.startswith("HT-BEGIN "):
             cur, block = ln.split()[1], []
