@@ -90,8 +90,10 @@ def qemu_argv(args, mode, cmdline, extra, interactive=False, smp=None):
     # The system's firmware (seabios, ipxe-qemu, qemu-system-data).
     for d in FIRMWARE_DIRS:
         argv += ["-L", d]
+    # -icount (deterministic virtual time) needs the single-threaded TCG.
+    thread = "single" if "-icount" in extra else "multi"
     argv += [
-            "-accel", "tcg,thread=multi", "-cpu", args.cpu or "max"]
+            "-accel", "tcg,thread=" + thread, "-cpu", args.cpu or "max"]
     argv += topology_args(mode, smp)
     argv += ["-kernel", args.kernel,
              "-initrd", os.path.join(args.out, "initramfs-%s.cpio.gz" % mode),
