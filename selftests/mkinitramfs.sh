@@ -44,9 +44,35 @@ build_c() { # <output> <sources...> -- extra flags
 	$CC $CFLAGS -o "$out" "${srcs[@]}" "${flags[@]}"
 }
 
+# perf from the kernel tree, static, with a minimal feature set (no libelf,
+# libtraceevent, BPF, DWARF, ...): perf record/script of the PEBS memory
+# events in the guest.  Rebuilt when one of its sources in tools/ is newer.
+PERF_OUT=$OUT/perf-build
+PERF_OPTS="LDFLAGS=-static WERROR=0 NO_LIBELF=1 NO_LIBTRACEEVENT=1 NO_JEVENTS=1
+	NO_LIBPYTHON=1 NO_LIBPERL=1 NO_SLANG=1 NO_GTK2=1 NO_LIBUNWIND=1
+	NO_LIBDW_DWARF_UNWIND=1 NO_LIBBPF=1 NO_BPF_SKEL=1 NO_LIBCRYPTO=1 NO_LIBNUMA=1
+	NO_DEMANGLE=1 NO_LIBCAP=1 NO_LIBZSTD=1 NO_LZMA=1 NO_AUXTRACE=1
+	NO_LIBBABELTRACE=1 NO_LIBDEBUGINFOD=1 NO_SDT=1 NO_CAPSTONE=1 NO_LIBLLVM=1
+	NO_LIBPFM4=1 NO_SHELLCHECK=1"
+build_perf() {
+	local log=$OUT/logs/perf-build.log
+	if [ -x "$PERF_OUT/perf" ] &&
+	   [ -z "$(cd "$KSRC/tools" && find perf lib include arch build scripts \
+		-newer "$PERF_OUT/perf" -type f -print -quit)" ]; then
+		cp "$PERF_OUT/perf" "$BIN/guest/perf"
+		return 0
+	fi
+	mkdir -p "$PERF_OUT" "$OUT/logs"
+	# shellcheck disable=SC2086
+	make -C "$KSRC/tools/perf" O="$PERF_OUT" $PERF_OPTS -j"$JOBS" perf > "$log" 2>&1 ||
+		die "static perf build failed, see $log"
+	cp "$PERF_OUT/perf" "$BIN/guest/perf"
+}
+
 # --- guest-mode binaries -----------------------------------------------------
 build_guest() {
 	mkdir -p "$BIN/guest"
+	build_perf
 	build_c "$BIN/guest/mm_migration" "$SELF/mm/migration.c" "$SELF/mm/vm_util.c" \
 		"$SELF/mm/thp_settings.c" -- -I"$SELF" -I"$SELF/mm" -lnuma -lpthread -lrt -lm
 	build_c "$BIN/guest/folio_exchange" "$SELF/mm/folio_exchange.c" -- \
