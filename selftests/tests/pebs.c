@@ -264,7 +264,7 @@ static double timed_loads(void)
 
 	load_loop(1);
 	t = now();
-	load_loop(8);
+	load_loop(32);
 	return now() - t;
 }
 
@@ -335,7 +335,7 @@ int main(void)
 			close(fd);
 	}
 	(void)count;
-	printf("# memory-bound loop (8 x 16 MiB, one load per line): "
+	printf("# memory-bound loop (32 x 16 MiB, one load per line): "
 	       "plain TCG %.3fs, tier model %.3fs (%.2fx), tier model + PEBS "
 	       "sampling every %d loads %.3fs (%.2fx; %ld samples)\n",
 	       t_off, t_on, t_on / t_off, PERIOD, t_pebs, t_pebs / t_off, s.n);
