@@ -29,6 +29,7 @@ import os
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+PEBS_CPU = "Icelake-Server,model=106,pmu=on,x-pebs=on"
 sys.path.insert(0, os.path.dirname(HERE))
 import harness  # noqa: E402
 
@@ -109,7 +110,9 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--kernel", required=True)
     ap.add_argument("--qemu", required=True)
-    ap.add_argument("--cpu", default=None, help="QEMU -cpu (default max)")
+    ap.add_argument("--cpu", default=PEBS_CPU,
+                    help="QEMU -cpu (default: the PEBS-emulating Ice Lake, so "
+                    "that PEBS-driven variants work; inert without counters)")
     ap.add_argument("--variant", default=None, help="only these variants (a,b)")
     ap.add_argument("--workload", default=None, help="only these workloads (a,b)")
     ap.add_argument("--cmdline", default="", help="more kernel command line")
