@@ -42,7 +42,7 @@ QEMU_STAMP := $(TOP)/qemu/.git/HEAD
 
 .PHONY: help deps linux qemu export status check-patches check-bisect \
 	kernel qemu-build initramfs test-guest test-host check demo boot boot-host clean distclean \
-	bench-tier
+	bench-tier test-qtest
 
 help:
 	@echo "HyperTier targets:"
@@ -58,6 +58,7 @@ help:
 	@echo "  make qemu-build     build $(QEMU_BIN)"
 	@echo "  make test-guest     run the guest-mode tests (two-tier guest)"
 	@echo "  make test-host      run the host-mode tests (kernel as KVM host)"
+	@echo "  make test-qtest     QEMU qtests of the tier model and the PEBS emulation"
 	@echo "  make boot [CMDLINE=...] [QEMU_OPTS=...] [MODE=guest|host]  interactive boot"
 	@echo "  make bench-tier [VARIANT=a,b] [WORKLOAD=a,b]  tier-model benchmark (FMEM share)"
 
@@ -149,9 +150,14 @@ test-guest: kernel qemu-build initramfs
 test-host: kernel qemu-build initramfs
 	$(call timed,$(HARNESS) test host,test-host)
 
+# QEMU's qtests for the series' TCG tier model and x86 PEBS emulation.
+QTESTS := tier-model-test x86-pebs-test
+test-qtest: qemu-build
+	$(call timed,ci/qtest.sh $(QOUT) $(OUT) $(QTESTS),test-qtest)
+
 check: check-patches check-bisect
 	@$(MAKE) --no-print-directory kernel qemu-build initramfs
-	@$(MAKE) --no-print-directory test-guest test-host
+	@$(MAKE) --no-print-directory test-guest test-host test-qtest
 
 demo: kernel qemu-build initramfs
 	@$(HARNESS) demo
