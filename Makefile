@@ -41,6 +41,7 @@ LINUX_STAMP := $(TOP)/linux/.git/HEAD
 QEMU_STAMP := $(TOP)/qemu/.git/HEAD
 
 .PHONY: help deps linux qemu export status check-patches check-bisect \
+	kernel-debug test-debug \
 	kernel qemu-build initramfs test-guest test-host check demo boot boot-host clean distclean \
 	bench-tier test-qtest
 
@@ -127,6 +128,15 @@ kernel: linux $(KOUT)/.config
 	$(call timed,$(KMAKE) bzImage,kernel build)
 	@ls -l $(BZIMAGE)
 
+# The same kernel with KASAN, lockdep and DEBUG_VM (configs/linux/debug.config).
+DKOUT := $(OUT)/linux-debug
+$(DKOUT)/.config: $(KFRAGS) configs/linux/debug.config $(LINUX_STAMP) ci/kconfig.sh
+	@ci/kconfig.sh $(DKOUT) $(KFRAGS) configs/linux/debug.config
+
+kernel-debug: linux $(DKOUT)/.config
+	$(call timed,$(subst O=$(KOUT),O=$(DKOUT),$(KMAKE)) bzImage,debug kernel build)
+	@ls -l $(DKOUT)/arch/x86/boot/bzImage
+
 $(QOUT)/build.ninja: configs/qemu/configure.opts $(QEMU_STAMP)
 	@mkdir -p $(QOUT)
 	@cd $(QOUT) && $(TOP)/qemu/configure --cc=gcc --cxx=g++ \
@@ -149,6 +159,11 @@ test-guest: kernel qemu-build initramfs
 
 test-host: kernel qemu-build initramfs
 	$(call timed,$(HARNESS) test host,test-host)
+
+# The tests that move data, on the debug kernel (slow; not part of check).
+DEBUG_TESTS ?= folio_exchange,hyperplace
+test-debug: kernel-debug qemu-build initramfs
+	$(call timed,$(HARNESS:$(BZIMAGE)=$(DKOUT)/arch/x86/boot/bzImage) test guest --only $(DEBUG_TESTS),test-debug)
 
 # QEMU's qtests for the series' TCG tier model and x86 PEBS emulation.
 QTESTS := tier-model-test x86-pebs-test

@@ -77,7 +77,7 @@ build_guest() {
 		"$SELF/mm/thp_settings.c" -- -I"$SELF" -I"$SELF/mm" -lnuma -lpthread -lrt -lm
 	build_c "$BIN/guest/folio_exchange" "$SELF/mm/folio_exchange.c" -- \
 		-I"$SELF" -I"$SELF/mm" -lnuma -lpthread
-	build_c "$BIN/guest/hyperplace" "$SELF/mm/hyperplace.c" -- -I"$SELF" -I"$SELF/mm"
+	build_c "$BIN/guest/hyperplace" "$SELF/mm/hyperplace.c" -- -I"$SELF" -I"$SELF/mm" -lpthread
 	local t
 	for t in "$TOP"/selftests/tests/*.c; do
 		build_c "$BIN/guest/$(basename "$t" .c)" "$t" -- -I"$SELF" -lnuma -lpthread
