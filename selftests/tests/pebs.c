@@ -262,10 +262,19 @@ static double timed_loads(void)
 {
 	double t;
 
+	double best = 1e9;
+	int i;
+
+	/* The best of 3 runs: the host may be busy with other work */
 	load_loop(1);
-	t = now();
-	load_loop(32);
-	return now() - t;
+	for (i = 0; i < 3; i++) {
+		t = now();
+		load_loop(64);
+		t = now() - t;
+		if (t < best)
+			best = t;
+	}
+	return best;
 }
 
 int main(void)
@@ -335,7 +344,7 @@ int main(void)
 			close(fd);
 	}
 	(void)count;
-	printf("# memory-bound loop (32 x 16 MiB, one load per line): "
+	printf("# memory-bound loop (64 x 16 MiB, one load per line, best of 3): "
 	       "plain TCG %.3fs, tier model %.3fs (%.2fx), tier model + PEBS "
 	       "sampling every %d loads %.3fs (%.2fx; %ld samples)\n",
 	       t_off, t_on, t_on / t_off, PERIOD, t_pebs, t_pebs / t_off, s.n);

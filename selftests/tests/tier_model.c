@@ -97,6 +97,20 @@ static double mem_loop(const volatile uint64_t *buf, size_t words,
 	return now() - t;
 }
 
+/* The best of 3 runs of 64 passes: the host may be busy with other work */
+static double best_of_3(const volatile uint64_t *buf, size_t words)
+{
+	double best = 1e9, t;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		t = mem_loop(buf, words, 64);
+		if (t < best)
+			best = t;
+	}
+	return best;
+}
+
 int main(void)
 {
 	size_t len = (size_t)N_LINES * LINE;
@@ -176,15 +190,15 @@ int main(void)
 
 	/* 5: slowdown, model on vs off, same buffer, same run */
 	mem_loop((uint64_t *)buf, len / 8, 1);
-	t_on = mem_loop((uint64_t *)buf, len / 8, 16);
+	t_on = best_of_3((uint64_t *)buf, len / 8);
 	qmp("{\"execute\": \"qom-set\", \"arguments\": {\"path\": "
 	    "\"/objects/tm\", \"property\": \"enabled\", \"value\": false}}");
 	mem_loop((uint64_t *)buf, len / 8, 1);
-	t_off = mem_loop((uint64_t *)buf, len / 8, 16);
+	t_off = best_of_3((uint64_t *)buf, len / 8);
 	qmp("{\"execute\": \"qom-set\", \"arguments\": {\"path\": "
 	    "\"/objects/tm\", \"property\": \"enabled\", \"value\": true}}");
 	ratio = t_off > 0 ? t_on / t_off : 0;
-	printf("# memory-bound loop (16 x 4 MiB read, 8-byte loads): on %.3fs "
+	printf("# memory-bound loop (64 x 4 MiB read, 8-byte loads, best of 3): on %.3fs "
 	       "off %.3fs slowdown %.2fx\n", t_on, t_off, ratio);
 	tap(ratio > 0 && ratio < 10, "model slowdown %.2fx (goal <= 5x)",
 	    ratio);
