@@ -40,7 +40,7 @@ DEPS_STAMP := $(OUT)/.deps-stamp
 LINUX_STAMP := $(TOP)/linux/.git/HEAD
 QEMU_STAMP := $(TOP)/qemu/.git/HEAD
 
-.PHONY: help deps linux qemu export status check-patches check-bisect \
+.PHONY: help deps linux qemu export status check-patches check-bisect check-bisect-cached \
 	kernel-debug test-debug \
 	kernel qemu-build initramfs test-guest test-host check demo boot boot-host clean distclean \
 	bench-tier test-qtest
@@ -55,6 +55,7 @@ help:
 	@echo "  make status         list commits in linux/ and qemu/ not yet exported"
 	@echo "  make check-patches  checkpatch every patch of both series"
 	@echo "  make check-bisect   build the kernel after each patch of the series"
+	@echo "                      (make check skips steps recorded in ci/bisect-verified)"
 	@echo "  make kernel         build $(BZIMAGE)"
 	@echo "  make qemu-build     build $(QEMU_BIN)"
 	@echo "  make test-guest     run the guest-mode tests (two-tier guest)"
@@ -118,6 +119,10 @@ check-patches: linux qemu
 check-bisect: linux
 	$(call timed,ci/check-bisect.sh,check-bisect)
 
+# The same, skipping steps already built warning-free (ci/bisect-verified).
+check-bisect-cached: linux
+	$(call timed,BISECT_CACHE=1 ci/check-bisect.sh,check-bisect (cached))
+
 # ---------------------------------------------------------------------------
 # Builds
 
@@ -170,7 +175,7 @@ QTESTS := tier-model-test x86-pebs-test
 test-qtest: qemu-build
 	$(call timed,ci/qtest.sh $(QOUT) $(OUT) $(QTESTS),test-qtest)
 
-check: check-patches check-bisect
+check: check-patches check-bisect-cached
 	@$(MAKE) --no-print-directory kernel qemu-build initramfs
 	@$(MAKE) --no-print-directory test-guest test-host test-qtest
 
