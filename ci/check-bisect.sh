@@ -57,3 +57,7 @@ for c in $commits; do
 	echo "check-bisect: ok   [$i/$total] $subj ($(( $(date +%s) - start ))s)"
 	grep -q "^$key " "$VERIFIED" || echo "$key $subj" >> "$VERIFIED"
 done
+# Forget the steps of earlier versions of the series.
+for c in $commits; do git -C "$TOP/linux" rev-parse "$c^{tree}"; done > "$BO/trees"
+grep -F -f "$BO/trees" "$VERIFIED" > "$BO/verified" || true
+cmp -s "$BO/verified" "$VERIFIED" || cp "$BO/verified" "$VERIFIED"
