@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "../lib/hostreq.h"
+#include "../lib/tap.h"
 
 #define LINE 64
 #define BUF_SIZE (16UL << 20)		/* 8 x the modelled 2 MiB cache */
@@ -31,20 +32,6 @@
 #define PERIOD 1000
 #define LDLAT 64
 #define RING_PAGES 256			/* 1 MiB of samples */
-
-static int tap_n;
-
-static void tap(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s %d ", ok ? "ok" : "not ok", ++tap_n);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-}
 
 static long read_long(const char *path)
 {

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "../lib/hostreq.h"
+#include "../lib/tap.h"
 
 #define MPOL_BIND 2
 #define MPOL_F_NODE (1 << 0)
@@ -26,19 +27,6 @@
 #define N_LINES 65536			/* 4 MiB, twice the modelled cache */
 
 static char reply[1 << 16];
-static int tap_n;
-
-static void tap(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s %d ", ok ? "ok" : "not ok", ++tap_n);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-}
 
 static int qmp(const char *cmd)
 {
