@@ -13,6 +13,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,33 +50,35 @@ static int write_file(const char *path, const char *val)
 	return n < 0 ? -errno : 0;
 }
 
+static const struct {
+	const char *name;
+	size_t off;
+} stat_fields[] = {
+	{ "samples", offsetof(struct stats, samples) },
+	{ "drain_ns", offsetof(struct stats, drain_ns) },
+	{ "epochs", offsetof(struct stats, epochs) },
+	{ "epoch_ns", offsetof(struct stats, epoch_ns) },
+	{ "ranges", offsetof(struct stats, ranges) },
+	{ "range_bytes", offsetof(struct stats, range_bytes) },
+	{ "tree_bytes_max", offsetof(struct stats, tree_bytes_max) },
+	{ "resident_bytes", offsetof(struct stats, resident_bytes) },
+};
+
 static int read_stats(struct stats *s)
 {
 	char name[64];
 	unsigned long long v;
+	unsigned int i;
 	FILE *f = fopen(HP_STATS, "r");
 
 	if (!f)
 		return -1;
 	memset(s, 0, sizeof(*s));
-	while (fscanf(f, "%63s %llu", name, &v) == 2) {
-		if (!strcmp(name, "samples"))
-			s->samples = v;
-		else if (!strcmp(name, "drain_ns"))
-			s->drain_ns = v;
-		else if (!strcmp(name, "epochs"))
-			s->epochs = v;
-		else if (!strcmp(name, "epoch_ns"))
-			s->epoch_ns = v;
-		else if (!strcmp(name, "ranges"))
-			s->ranges = v;
-		else if (!strcmp(name, "range_bytes"))
-			s->range_bytes = v;
-		else if (!strcmp(name, "tree_bytes_max"))
-			s->tree_bytes_max = v;
-		else if (!strcmp(name, "resident_bytes"))
-			s->resident_bytes = v;
-	}
+	while (fscanf(f, "%63s %llu", name, &v) == 2)
+		for (i = 0; i < sizeof(stat_fields) / sizeof(stat_fields[0]); i++)
+			if (!strcmp(name, stat_fields[i].name))
+				*(unsigned long long *)((char *)s +
+							stat_fields[i].off) = v;
 	fclose(f);
 	return 0;
 }
