@@ -113,13 +113,14 @@ class Result:
         self.name = name
         self.passed = self.failed = self.skipped = 0
         self.note = ""
+        self.evidence = []	# console lines that explain a failure
 
 
 def parse_test_block(name, lines, rc):
     """Count TAP results of one test program's output."""
     r = Result(name)
     totals = None
-    for ln in lines:
+    for i, ln in enumerate(lines):
         m = KSFT_TOTALS_RE.match(ln)
         if m:
             p, f, xf, xp, s, e = map(int, m.groups())
@@ -139,8 +140,13 @@ def parse_test_block(name, lines, rc):
             r.passed += 1
         else:
             r.failed += 1
+            # The diagnostics a test prints just before its verdict.
+            ctx = [c for c in lines[max(0, i - 6):i] if c.startswith("#")]
+            r.evidence += ctx + [ln]
     if totals and totals[0] + totals[1] + totals[2] >= r.passed + r.failed + r.skipped:
         r.passed, r.failed, r.skipped = totals
+    if (rc not in (0, 4) or r.failed) and not r.evidence:
+        r.evidence = lines[-10:]
     if rc in (124, 137, 143):
         r.failed += 1
         r.note = "timed out"
@@ -485,6 +491,13 @@ def report(mode, lines, expected, problems):
     ts = sum(r.skipped for r in rows)
     if not kunit and mode == "guest" and not problems:
         problems.append("no KUnit results on the console")
+    failed = [r for r in results if r.failed and r.evidence]
+    if failed:
+        print()
+        print("failures (the console lines before each verdict; logs under out/logs):")
+        for r in failed:
+            for ln in r.evidence[-40:]:
+                print("  %s: %s" % (r.name, ln))
     for pr in problems:
         print("harness: FAIL: " + pr)
     print("%s: %d passed, %d failed, %d skipped" % (mode, tp, tf + len(problems), ts))

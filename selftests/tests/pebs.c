@@ -10,7 +10,8 @@
  *     count within 10% of qualifying loads / period, latency above ldlat;
  *  3. the same for stores;
  *  4. cost: a memory-bound loop with the tier model off, on, and on with
- *     load sampling, in one run (reported; fails above 20x).
+ *     load sampling, in one run (reported; fails only when the model costs
+ *     10x plain TCG or sampling 5x the model alone).
  */
 #include <errno.h>
 #include <linux/perf_event.h>
@@ -32,6 +33,7 @@
 #define PERIOD 1000
 #define LDLAT 64
 #define RING_PAGES 256			/* 1 MiB of samples */
+#define ROUNDS 5			/* of each cost measurement */
 
 static long read_long(const char *path)
 {
@@ -245,23 +247,20 @@ static int qom_enable(int on)
 		on ? "true" : "false") || strstr(reply, "\"error\"");
 }
 
+/* One timed run of the loop, after a pass that refills TLB and caches */
 static double timed_loads(void)
 {
 	double t;
 
-	double best = 1e9;
-	int i;
-
-	/* The best of 3 runs: the host may be busy with other work */
 	load_loop(1);
-	for (i = 0; i < 3; i++) {
-		t = now();
-		load_loop(64);
-		t = now() - t;
-		if (t < best)
-			best = t;
-	}
-	return best;
+	t = now();
+	load_loop(64);
+	return now() - t;
+}
+
+static double min_d(double a, double b)
+{
+	return a < b ? a : b;
 }
 
 int main(void)
@@ -303,9 +302,6 @@ int main(void)
 		tap(1, "cost # SKIP");
 		return 0;
 	}
-	t_off = timed_loads();
-	qom_enable(1);
-	t_on = timed_loads();
 	{
 		struct perf_event_attr a = {
 			.size = sizeof(a), .type = PERF_TYPE_RAW,
@@ -315,14 +311,31 @@ int main(void)
 				       PERF_SAMPLE_TIME | PERF_SAMPLE_ADDR |
 				       PERF_SAMPLE_PERIOD | PERF_SAMPLE_WEIGHT |
 				       PERF_SAMPLE_DATA_SRC,
-			.exclude_kernel = 1, .exclude_hv = 1,
+			.exclude_kernel = 1, .exclude_hv = 1, .disabled = 1,
 		};
 		size_t len = (RING_PAGES + 1) * getpagesize();
 		int fd = perf_open(&a);
 		void *ring = fd < 0 ? MAP_FAILED :
 			mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		int r;
 
-		t_pebs = timed_loads();
+		/*
+		 * Wall-clock ratios; the host may be busy with other work
+		 * and noise only adds time: alternate the three setups,
+		 * ROUNDS times each, and keep the best of each.
+		 */
+		t_off = t_on = t_pebs = 1e9;
+		for (r = 0; r < ROUNDS; r++) {
+			qom_enable(0);
+			t_off = min_d(t_off, timed_loads());
+			qom_enable(1);
+			t_on = min_d(t_on, timed_loads());
+			if (fd < 0)
+				continue;
+			ioctl(fd, PERF_EVENT_IOC_ENABLE, 0);
+			t_pebs = min_d(t_pebs, timed_loads());
+			ioctl(fd, PERF_EVENT_IOC_DISABLE, 0);
+		}
 		if (ring != MAP_FAILED) {
 			parse(ring, &s, 1);
 			munmap(ring, len);
@@ -331,11 +344,17 @@ int main(void)
 			close(fd);
 	}
 	(void)count;
-	printf("# memory-bound loop (64 x 16 MiB, one load per line, best of 3): "
+	printf("# memory-bound loop (64 x 16 MiB, one load per line, best of "
+	       "%d alternating rounds): "
 	       "plain TCG %.3fs, tier model %.3fs (%.2fx), tier model + PEBS "
 	       "sampling every %d loads %.3fs (%.2fx; %ld samples)\n",
-	       t_off, t_on, t_on / t_off, PERIOD, t_pebs, t_pebs / t_off, s.n);
-	tap(t_pebs / t_off < 20, "cost: tier model %.2fx, with PEBS %.2fx",
-	    t_on / t_off, t_pebs / t_off);
+	       ROUNDS, t_off, t_on, t_on / t_off, PERIOD, t_pebs, t_pebs / t_off, s.n);
+	/*
+	 * Wall-clock figures are reported, not judged closely: the bounds
+	 * only catch a cost gone wrong (a PMI storm, a lost fast path).
+	 */
+	tap(t_on / t_off < 10 && t_pebs / t_on < 5,
+	    "cost: tier model %.2fx, with PEBS %.2fx (%.2fx the model alone)",
+	    t_on / t_off, t_pebs / t_off, t_pebs / t_on);
 	return 0;
 }
