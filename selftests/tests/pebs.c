@@ -10,8 +10,9 @@
  *     count within 10% of qualifying loads / period, latency above ldlat;
  *  3. the same for stores;
  *  4. cost: a memory-bound loop with the tier model off, on, and on with
- *     load sampling, in one run (reported; fails only when the model costs
- *     10x plain TCG or sampling 5x the model alone).
+ *     load sampling, in one run (reported; every load misses the cache
+ *     model here, its worst case: fails only when the model costs 20x
+ *     plain TCG or sampling 5x the model alone).
  */
 #include <errno.h>
 #include <linux/perf_event.h>
@@ -353,7 +354,7 @@ int main(void)
 	 * Wall-clock figures are reported, not judged closely: the bounds
 	 * only catch a cost gone wrong (a PMI storm, a lost fast path).
 	 */
-	tap(t_on / t_off < 10 && t_pebs / t_on < 5,
+	tap(t_on / t_off < 20 && t_pebs / t_on < 5,
 	    "cost: tier model %.2fx, with PEBS %.2fx (%.2fx the model alone)",
 	    t_on / t_off, t_pebs / t_off, t_pebs / t_on);
 	return 0;
