@@ -8,7 +8,9 @@
  * taking in samples and running epochs, and the metadata of the ranges.
  * Run under QEMU -icount shift=0 the nanoseconds are guest instructions
  * (one per virtual nanosecond), so the figures do not depend on the host.
- * Fails if the metadata exceeds 64 KiB per GiB of managed memory.
+ * Then the cost per epoch again with the residency walk bounded to 128 MiB
+ * per epoch (resid_walk_mb).  Fails if the metadata exceeds 64 KiB per GiB
+ * of managed memory.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -86,7 +88,7 @@ static int read_stats(struct stats *s)
 int main(void)
 {
 	unsigned long base, i, done, seed = 12345;
-	struct stats a, b;
+	struct stats a, b, c;
 	double per_sample, per_epoch, meta_kib;
 	size_t cap = CHUNK * 40, len;
 	char *p, *cmd;
@@ -97,7 +99,9 @@ int main(void)
 		printf("ok 1 # SKIP no HyperPlace debug source\n");
 		return 4;
 	}
-	if (write_file(HP_SYSFS "enabled", "1") ||
+	/* The full residency walk of every epoch, then a bounded one. */
+	if (write_file(HP_SYSFS "resid_walk_mb", "0") ||
+	    write_file(HP_SYSFS "enabled", "1") ||
 	    prctl(PR_SET_HYPERPLACE, PR_HYPERPLACE_INCLUDE, 0, 0, 0)) {
 		printf("not ok 1 cannot enable HyperPlace\n");
 		return 1;
@@ -156,6 +160,18 @@ int main(void)
 	printf("# ranges: %llu; metadata %llu B ranges + <= %llu B tree = %.2f KiB per GiB managed\n",
 	       b.ranges, b.range_bytes, b.tree_bytes_max, meta_kib);
 	ok = b.samples - a.samples >= NR_SAMPLES && meta_kib <= 64.0;
+
+	/* Epochs with the walk bounded to 128 MiB: 1/8 of the buffer each. */
+	write_file(HP_SYSFS "resid_walk_mb", "128");
+	sleep(2);
+	read_stats(&a);
+	sleep(5);
+	read_stats(&c);
+	printf("# cost per epoch with resid_walk_mb=128: %.0f ns over %llu epochs\n",
+	       (double)(c.epoch_ns - a.epoch_ns) /
+	       (double)(c.epochs - a.epochs ?: 1), c.epochs - a.epochs);
+	write_file(HP_SYSFS "resid_walk_mb", "1024");
+
 	printf("%sok 1 classifier cost and metadata\n", ok ? "" : "not ");
 	write_file(HP_SYSFS "enabled", "0");
 	return ok ? 0 : 1;
