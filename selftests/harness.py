@@ -551,13 +551,19 @@ def run_boot(args):
     os.execv(argv[0], argv)
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+def add_boot_args(ap, cpu_default=None,
+                  cpu_help="QEMU -cpu model (default max)"):
+    """The arguments every tool that boots the guest takes."""
     ap.add_argument("--out", required=True)
     ap.add_argument("--kernel", required=True)
     ap.add_argument("--qemu", required=True)
-    ap.add_argument("--cpu", default=None, help="QEMU -cpu model (default max)")
+    ap.add_argument("--cpu", default=cpu_default, help=cpu_help)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_boot_args(ap)
     ap.add_argument("--qmp", default=None, help="QMP unix socket path")
     ap.add_argument("--cmdline", default="", help="extra kernel command line")
     ap.add_argument("--qemu-opts", default="", help="extra QEMU options")

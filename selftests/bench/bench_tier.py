@@ -107,12 +107,9 @@ def run_one(args, variant, workload):
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--out", required=True)
-    ap.add_argument("--kernel", required=True)
-    ap.add_argument("--qemu", required=True)
-    ap.add_argument("--cpu", default=PEBS_CPU,
-                    help="QEMU -cpu (default: the PEBS-emulating Ice Lake, so "
-                    "that PEBS-driven variants work; inert without counters)")
+    harness.add_boot_args(ap, PEBS_CPU,
+                          "QEMU -cpu (default: the PEBS-emulating Ice Lake, so "
+                          "that PEBS-driven variants work; inert without counters)")
     ap.add_argument("--variant", default=None, help="only these variants (a,b)")
     ap.add_argument("--workload", default=None, help="only these workloads (a,b)")
     ap.add_argument("--cmdline", default="", help="more kernel command line")
