@@ -8,6 +8,8 @@
  *  4. slowdown of a memory-bound loop with the model on vs off (qom-set
  *     enabled=false), reported; fails above 10x.
  */
+#define _GNU_SOURCE
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -132,9 +134,14 @@ int main(void)
 	double t_on, t_off, ratio;
 	uint64_t s = 0;
 	char *buf;
-	int node = -1, i;
+	int node = -1, i, j, ok;
+	cpu_set_t cpus;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* The modelled caches are per vCPU: stay on one. */
+	CPU_ZERO(&cpus);
+	CPU_SET(0, &cpus);
+	sched_setaffinity(0, sizeof(cpus), &cpus);
 	printf("TAP version 13\n1..5\n");
 
 	buf = mmap(NULL, len, PROT_READ | PROT_WRITE,
@@ -183,23 +190,34 @@ int main(void)
 	tap(lat == 250 && tns == miss * lat,
 	    "node 1 time-ns (%lld) = misses * latency (%lld ns)", tns, lat);
 
-	/* 4: a second pass over lines that fit the cache hits */
-	qmp("{\"execute\": \"tier-model-reset\"}");
-	for (i = 0; i < N_LINES / 16; i++)
-		s += *(volatile uint64_t *)(buf + (size_t)i * LINE);
-	query();
-	miss1 = node_val(1, "misses");
-	for (i = 0; i < N_LINES / 16; i++)
-		s += *(volatile uint64_t *)(buf + (size_t)i * LINE);
-	sink = s;
-	query();
-	miss = node_val(1, "misses");
-	printf("# %d lines (256 KiB): first pass %lld misses, second pass "
-	       "%lld\n", N_LINES / 16, miss1, miss - miss1);
-	tap(miss1 >= N_LINES / 16 * 99 / 100 &&
-	    miss1 <= N_LINES / 16 * 102 / 100 &&
-	    miss - miss1 < N_LINES / 16 / 50,
-	    "first pass misses, second pass hits");
+	/*
+	 * 4: a second pass over lines that fit the cache hits.  The kernel
+	 * runs between the passes (the counters are read over the serial
+	 * console) and may touch node 1 itself; other vCPUs' accesses count
+	 * too.  Try up to three fresh 256 KiB slices (all evicted by step 2,
+	 * which read 4 MiB) and pass on the first clean one: a model that did
+	 * not cache would fail all three.
+	 */
+	for (j = 0, ok = 0; j < 3 && !ok; j++) {
+		char *slice = buf + (size_t)j * (N_LINES / 16) * LINE;
+
+		qmp("{\"execute\": \"tier-model-reset\"}");
+		for (i = 0; i < N_LINES / 16; i++)
+			s += *(volatile uint64_t *)(slice + (size_t)i * LINE);
+		query();
+		miss1 = node_val(1, "misses");
+		for (i = 0; i < N_LINES / 16; i++)
+			s += *(volatile uint64_t *)(slice + (size_t)i * LINE);
+		sink = s;
+		query();
+		miss = node_val(1, "misses");
+		printf("# %d lines (256 KiB, slice %d): first pass %lld misses, "
+		       "second pass %lld\n", N_LINES / 16, j, miss1, miss - miss1);
+		ok = miss1 >= N_LINES / 16 * 99 / 100 &&
+		     miss1 <= N_LINES / 16 * 102 / 100 &&
+		     miss - miss1 < N_LINES / 16 / 50;
+	}
+	tap(ok, "first pass misses, second pass hits");
 
 	/* 5: slowdown, model on vs off, same buffer, same run */
 	ratio = slowdown((uint64_t *)buf, len / 8, &t_on, &t_off);
