@@ -80,7 +80,7 @@ build_guest() {
 	build_c "$BIN/guest/hyperplace" "$SELF/mm/hyperplace.c" -- -I"$SELF" -I"$SELF/mm" -lpthread
 	local t
 	for t in "$TOP"/selftests/tests/*.c; do
-		build_c "$BIN/guest/$(basename "$t" .c)" "$t" -- -I"$SELF" -lnuma -lpthread
+		build_c "$BIN/guest/$(basename "$t" .c)" "$t" -- -I"$SELF" -lnuma -lpthread -lm
 	done
 }
 

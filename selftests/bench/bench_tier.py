@@ -1,30 +1,44 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Tier-model benchmark: placement quality of memory-tiering variants.
+"""Benchmark suite: placement quality and cost of memory-tiering schemes.
 
-Boots the two-tier guest (harness topology) under QEMU TCG with the tier
-model (-object tier-model,id=tm,enabled=off; the workload enables it after
-its first touch), once per variant and workload, and
-reports what the workload's memory accesses cost:
+Boots the two-tier guest (harness topology: node 0 = 512 MiB FMEM with the
+vCPUs, node 1 = 1 GiB SMEM) under QEMU TCG with the tier model
+(-object tier-model,id=tm,enabled=off; the workload enables it after its
+first touch) and the PEBS-emulating Ice Lake, once per variant and
+workload, side by side in one run, and reports per run:
 
-  fmem_share         share of the memory accesses (cache-model misses)
-                     served by node 0, the FMEM node
-  fmem_access_share  the same over all loads and stores (hits included)
-  mem_time_ms        modelled memory time, sum over nodes of misses x latency
+  fmem_share     share of the memory accesses that miss the modelled
+                 caches (the ones a tier serves) served by FMEM
+  mem_ns/op      modelled memory time per operation (misses x latency)
+  ops/s          the workload's own rate (TCG wall clock: compare within
+                 a run only)
+  promoted, demoted    pages moved up and down (vmstat: HyperPlace's own
+                 counters, NUMA balancing's pgpromote_success, demotions)
+  flushes        exchange TLB-flush rounds (HyperPlace)
+  mgmt_cpu%      CPU of the management threads (khyperplaced, kdamond.*,
+                 kswapd*, kcompactd*) as a share of one CPU over the run;
+                 NUMA balancing's hint faults run in the task and are
+                 counted (hint_faults), not timed
+  converge_s     seconds of warm-up until 90% of the hot data was on FMEM
+                 (-1: never; for gups-move, after the move)
 
-A variant (variants.list) is an extra kernel command line plus setup
-commands run in the guest before the workload, and a warm-up time during
-which the workload runs unmeasured; workloads (workloads.list) are static
-programs in the initramfs's /tests that print "BENCH key=value" lines
-(see selftests/tests/gups.c; they take -w SECONDS for the warm-up).
+Variants (variants.list) are an extra kernel command line, setup commands
+run in the guest before the workload, and extra workload arguments (the
+oracle's -O); workloads (workloads.list) are static programs in the
+initramfs's /tests that print "BENCH key=value" lines (selftests/lib/
+bench.h).  Results: <out>/bench/results.json, results.md (one table per
+workload and a summary), fmem_share.svg (a plot).
 
-  bench_tier.py --out out --kernel BZIMAGE --qemu QEMU [--variant NAME]
-                [--workload NAME] [--json FILE]
+  bench_tier.py --out out --kernel BZIMAGE --qemu QEMU [--variant a,b]
+                [--workload a,b] [--warmup S] [--jobs N] [--gate]
 """
 
 import argparse
 import base64
+import concurrent.futures
 import json
+import math
 import os
 import sys
 
@@ -32,6 +46,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 PEBS_CPU = "Icelake-Server,model=106,pmu=on,x-pebs=on"
 sys.path.insert(0, os.path.dirname(HERE))
 import harness  # noqa: E402
+
+BASELINES = ("none", "numa-balancing", "damon")
+SCHEME = "hyperplace"
 
 
 def read_table(name, ncols):
@@ -64,11 +81,9 @@ def parse_bench(lines):
 
 
 def run_one(args, variant, workload):
-    name, vcmd, vsetup, vwarm = variant
+    name, vcmd, vsetup, vargs = variant
     wname, wrun = workload
-    run = wrun.split()
-    if vwarm and float(vwarm) > 0:
-        run += ["-w", vwarm]
+    run = wrun.split() + vargs.split() + ["-w", str(args.warmup)]
     cmdline = (harness.BASE_CMDLINE + " loglevel=4 ht.mode=demo ht.demo=bench-tier"
                + " ht.bench.run=" + ",".join(run))
     if vsetup:
@@ -80,10 +95,11 @@ def run_one(args, variant, workload):
         cmdline += " " + args.cmdline
     logs = os.path.join(args.out, "logs")
     os.makedirs(logs, exist_ok=True)
-    qmp = os.path.join(logs, "bench-qmp.sock")
+    qmp = os.path.join(logs, "bench-%s-%s-qmp.sock" % (name, wname))
     if os.path.exists(qmp):
         os.unlink(qmp)
-    extra = ["-object", "tier-model,id=tm,enabled=off", "-qmp", "unix:%s,server=on,wait=off" % qmp]
+    extra = ["-object", "tier-model,id=tm,enabled=off",
+             "-qmp", "unix:%s,server=on,wait=off" % qmp]
     argv = harness.qemu_argv(args, "guest", cmdline, extra)
     log = os.path.join(logs, "bench-%s-%s.log" % (name, wname))
     print("bench: %s / %s (console %s)" % (name, wname, log))
@@ -100,8 +116,162 @@ def run_one(args, variant, workload):
         problems.append("kernel splat: " + splats[0])
     if "measured.fmem_share" not in res:
         problems.append("no tier-model result")
+    if res.get("misc.error") == "setup-failed":
+        problems.append("variant setup failed")
     res["problems"] = problems
+    print("bench: %s / %s: fmem_share %s%s" % (
+        name, wname, res.get("measured.fmem_share", "-"),
+        "; " + "; ".join(problems) if problems else ""))
+    sys.stdout.flush()
     return res
+
+
+def vm(r, *keys):
+    return sum(r.get("vmstat." + k, 0) for k in keys)
+
+
+COLUMNS = [
+    # header, width, value(r)
+    ("variant", 15, lambda r: r["variant"]),
+    ("fmem_share", 10, lambda r: r.get("measured.fmem_share")),
+    ("mem_ns/op", 10, lambda r: r.get("measured.mem_time_per_op_ns")),
+    ("ops/s", 10, lambda r: r.get("measured.ops_per_s")),
+    ("promoted", 9, lambda r: vm(r, "hyperplace_promoted", "pgpromote_success")
+     if r["variant"] != "damon" else vm(r, "pgmigrate_success")),
+    ("demoted", 9, lambda r: vm(r, "hyperplace_demoted", "pgdemote_kswapd",
+                                "pgdemote_direct", "pgdemote_khugepaged")),
+    ("flushes", 8, lambda r: vm(r, "exchange_flush_rounds")),
+    ("hint_faults", 11, lambda r: vm(r, "numa_hint_faults")),
+    ("mgmt_cpu%", 9, lambda r: r.get("mgmt.mgmt_cpu_pct")),
+    ("converge_s", 10, lambda r: r.get("converge_moved.converge_s",
+                                       r.get("converge.converge_s"))),
+    ("hot_on_fmem", 11, lambda r: r.get("end.hot_on_fmem")),
+]
+
+
+def fmt(v, w):
+    if v is None:
+        return "-".rjust(w)
+    if isinstance(v, str):
+        return v.ljust(w)
+    if abs(v) >= 1000 or v == int(v):
+        return ("%d" % v).rjust(w)
+    if abs(v) < 10:
+        return ("%.3f" % v).rjust(w)
+    return ("%.1f" % v).rjust(w)
+
+
+def tables(results, workloads):
+    out = []
+    for wname in workloads:
+        rows = [r for r in results if r["workload"] == wname]
+        if not rows:
+            continue
+        out.append("### %s\n" % wname)
+        out.append("| " + " | ".join(c[0] for c in COLUMNS) + " |")
+        out.append("|" + "|".join("-" * (c[1] + 2) for c in COLUMNS) + "|")
+        for r in rows:
+            out.append("| " + " | ".join(fmt(c[2](r), c[1]) for c in COLUMNS) + " |")
+        out.append("")
+    return out
+
+
+def summary(results, workloads):
+    """Per workload: HyperPlace against the best baseline; the geomean."""
+    out = ["### summary\n",
+           "| workload | best baseline | its fmem_share | hyperplace | oracle "
+           "| mem_ns/op NB / HP | HP leads |",
+           "|---|---|---|---|---|---|---|"]
+    ratios, leads = [], 0
+    for wname in workloads:
+        by = {r["variant"]: r for r in results if r["workload"] == wname}
+        hp = by.get(SCHEME, {})
+        base = [by[b] for b in BASELINES if b in by and
+                by[b].get("measured.fmem_share") is not None]
+        if not base or "measured.fmem_share" not in hp:
+            continue
+        best = max(base, key=lambda r: r["measured.fmem_share"])
+        nb = by.get("numa-balancing", {})
+        ratio = None
+        if nb.get("measured.mem_time_per_op_ns") and hp.get("measured.mem_time_per_op_ns"):
+            ratio = nb["measured.mem_time_per_op_ns"] / hp["measured.mem_time_per_op_ns"]
+            ratios.append(ratio)
+        best_time = min(r.get("measured.mem_time_per_op_ns", math.inf) for r in base)
+        lead = (hp["measured.fmem_share"] >= best["measured.fmem_share"] and
+                hp.get("measured.mem_time_per_op_ns", math.inf) <= best_time)
+        leads += lead
+        out.append("| %s | %s | %.4f | %.4f | %s | %s | %s |" % (
+            wname, best["variant"], best["measured.fmem_share"],
+            hp["measured.fmem_share"],
+            "%.4f" % by["oracle"]["measured.fmem_share"]
+            if "measured.fmem_share" in by.get("oracle", {}) else "-",
+            "%.2f" % ratio if ratio else "-", "yes" if lead else "no"))
+    if ratios:
+        g = math.exp(sum(math.log(x) for x in ratios) / len(ratios))
+        out.append("")
+        out.append("Geomean modelled memory time, NUMA balancing / HyperPlace: "
+                   "%.2fx over %d workloads; HyperPlace leads on %d." % (
+                       g, len(ratios), leads))
+    out.append("")
+    return out
+
+
+def plot_svg(results, workloads, variants, path):
+    """A grouped bar chart of the FMEM share, no plotting library needed."""
+    colors = ["#9e9e9e", "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd"]
+    wl = [w for w in workloads if any(r["workload"] == w for r in results)]
+    bw, gap, h, top, left = 14, 24, 240, 30, 50
+    gw = bw * len(variants) + gap
+    width = left + gw * len(wl) + 20
+    svg = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
+           'font-family="sans-serif" font-size="11">' % (width, h + top + 90),
+           '<text x="%d" y="18" font-size="13">FMEM share of memory accesses '
+           '(tier model), per workload and variant</text>' % left]
+    for i in range(0, 11, 2):
+        y = top + h - h * i / 10
+        svg.append('<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" stroke="#ddd"/>'
+                   % (left, width - 10, y, y))
+        svg.append('<text x="%d" y="%.1f" text-anchor="end">%.1f</text>'
+                   % (left - 4, y + 4, i / 10))
+    for wi, w in enumerate(wl):
+        x0 = left + gw * wi + gap / 2
+        for vi, v in enumerate(variants):
+            r = next((r for r in results if r["workload"] == w and r["variant"] == v), None)
+            s = r.get("measured.fmem_share") if r else None
+            if s is None:
+                continue
+            svg.append('<rect x="%.1f" y="%.1f" width="%d" height="%.1f" fill="%s">'
+                       '<title>%s %s %.3f</title></rect>'
+                       % (x0 + vi * bw, top + h - h * s, bw - 2, h * s,
+                          colors[vi % len(colors)], w, v, s))
+        svg.append('<text x="%.1f" y="%d" text-anchor="middle">%s</text>'
+                   % (x0 + bw * len(variants) / 2, top + h + 16, w))
+    for vi, v in enumerate(variants):
+        x = left + vi * 120
+        svg.append('<rect x="%d" y="%d" width="10" height="10" fill="%s"/>'
+                   % (x, top + h + 40, colors[vi % len(colors)]))
+        svg.append('<text x="%d" y="%d">%s</text>' % (x + 14, top + h + 49, v))
+    svg.append("</svg>")
+    with open(path, "w") as f:
+        f.write("\n".join(svg) + "\n")
+
+
+def gate(results):
+    """make check's gate: HyperPlace >= 0.85 and >= NUMA balancing."""
+    bad = []
+    for wname in sorted({r["workload"] for r in results}):
+        by = {r["variant"]: r for r in results if r["workload"] == wname}
+        hp = by.get(SCHEME, {}).get("measured.fmem_share")
+        nb = by.get("numa-balancing", {}).get("measured.fmem_share")
+        if hp is None:
+            bad.append("%s: no HyperPlace result" % wname)
+            continue
+        if hp < 0.85:
+            bad.append("%s: HyperPlace FMEM share %.4f < 0.85" % (wname, hp))
+        if nb is not None and hp < nb:
+            bad.append("%s: HyperPlace FMEM share %.4f < NUMA balancing's %.4f"
+                       % (wname, hp, nb))
+    return bad
 
 
 def main():
@@ -112,9 +282,17 @@ def main():
                           "that PEBS-driven variants work; inert without counters)")
     ap.add_argument("--variant", default=None, help="only these variants (a,b)")
     ap.add_argument("--workload", default=None, help="only these workloads (a,b)")
+    ap.add_argument("--warmup", type=float, default=30,
+                    help="warm-up seconds, the same for every variant (default 30)")
+    ap.add_argument("--jobs", type=int, default=1,
+                    help="boots at once (each guest has 2 vCPUs; default 1)")
     ap.add_argument("--cmdline", default="", help="more kernel command line")
-    ap.add_argument("--timeout", type=int, default=900, help="per boot, seconds")
-    ap.add_argument("--json", default=None, help="write the results here")
+    ap.add_argument("--timeout", type=int, default=1200, help="per boot, seconds")
+    ap.add_argument("--gate", action="store_true",
+                    help="fail unless HyperPlace's FMEM share is >= 0.85 and "
+                    ">= NUMA balancing's on every workload run")
+    ap.add_argument("--name", default="results",
+                    help="results file names under <out>/bench/ (default results)")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()
     args.qmp = None  # harness.qemu_argv: no second QMP socket
@@ -122,37 +300,49 @@ def main():
     variants = read_table("variants.list", 4)
     workloads = read_table("workloads.list", 2)
     if args.variant:
-        variants = [v for v in variants if v[0] in args.variant.split(",")]
+        want = args.variant.split(",")
+        unknown = set(want) - {v[0] for v in variants}
+        if unknown:
+            sys.exit("bench: unknown variant(s) %s" % ",".join(sorted(unknown)))
+        variants = [v for v in variants if v[0] in want]
     if args.workload:
-        workloads = [w for w in workloads if w[0] in args.workload.split(",")]
+        want = args.workload.split(",")
+        unknown = set(want) - {w[0] for w in workloads}
+        if unknown:
+            sys.exit("bench: unknown workload(s) %s" % ",".join(sorted(unknown)))
+        workloads = [w for w in workloads if w[0] in want]
     if not variants or not workloads:
         sys.exit("bench: no variant or workload selected")
 
-    results = [run_one(args, v, w) for w in workloads for v in variants]
+    jobs = [(v, w) for w in workloads for v in variants]
+    with concurrent.futures.ThreadPoolExecutor(max(1, args.jobs)) as ex:
+        results = list(ex.map(lambda j: run_one(args, *j), jobs))
 
+    wnames = [w[0] for w in workloads]
+    vnames = [v[0] for v in variants]
+    text = tables(results, wnames) + summary(results, wnames)
     print()
-    print("%-16s %-8s %10s %12s %12s %13s %12s %10s"
-          % ("variant", "workload", "fmem_share", "fmem_access", "mem_time_ms",
-             "ns/update", "hot_on_fmem", "wall_s"))
+    print("\n".join(text))
     bad = 0
     for r in results:
-        def g(k, fmt):
-            v = r.get(k)
-            return fmt % v if isinstance(v, float) else "-"
-        print("%-16s %-8s %10s %12s %12s %13s %12s %10s"
-              % (r["variant"], r["workload"], g("measured.fmem_share", "%.4f"),
-                 g("measured.fmem_access_share", "%.4f"),
-                 g("measured.mem_time_ms", "%.1f"),
-                 g("measured.mem_time_per_update_ns", "%.1f"),
-                 g("end.hot_on_fmem", "%.3f"), g("measured.wall_s", "%.2f")))
         for p in r["problems"]:
-            print("  %s/%s: %s" % (r["variant"], r["workload"], p))
+            print("bench: %s/%s: %s" % (r["variant"], r["workload"], p))
             bad += 1
-    path = args.json or os.path.join(args.out, "bench", "tier.json")
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w") as f:
+    d = os.path.join(args.out, "bench")
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, args.name + ".json"), "w") as f:
         json.dump(results, f, indent=1, sort_keys=True)
-    print("bench: results in %s" % path)
+    with open(os.path.join(d, args.name + ".md"), "w") as f:
+        f.write("\n".join(text) + "\n")
+    plot_svg(results, wnames, vnames, os.path.join(d, args.name + ".svg"))
+    print("bench: results in %s/%s.{json,md,svg}" % (d, args.name))
+    if args.gate:
+        failures = gate(results)
+        for msg in failures:
+            print("bench gate: FAIL: " + msg)
+        if not failures:
+            print("bench gate: ok")
+        bad += len(failures)
     return 1 if bad else 0
 
 

@@ -1,8 +1,18 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# Tier-model benchmark, guest side (driven by selftests/bench/bench_tier.py):
-# run the variant's setup commands (ht.bench.setup=, base64), then the
-# workload (ht.bench.run=, a program in /tests with ',' for spaces).
+# Benchmark suite, guest side (driven by selftests/bench/bench_tier.py): run
+# the variant's setup commands (ht.bench.setup=, base64), then the workload
+# (ht.bench.run=, a program in /tests with ',' for spaces), and report what
+# management cost and did over the run:
+#   BENCH phase=mgmt   CPU seconds of the management threads (khyperplaced,
+#                      kdamond.*, and kswapd*/kcompactd* which demotion and
+#                      compaction use), HyperPlace's own accounting from its
+#                      debugfs stats (sampling, epochs, placement, ns), the
+#                      run's length, and their share of one CPU;
+#   BENCH phase=vmstat the /proc/vmstat counters of moving memory that
+#                      changed during the run (promotions, demotions,
+#                      exchanges and their TLB flush rounds, hint faults,
+#                      THP splits).
 setup= run=
 for a in $(cat /proc/cmdline); do
 	case "$a" in
@@ -10,12 +20,48 @@ for a in $(cat /proc/cmdline); do
 	ht.bench.run=*) run=$(echo "${a#ht.bench.run=}" | tr , ' ') ;;
 	esac
 done
+VMSTAT_RE='^(pgpromote_success|pgdemote_|pgmigrate_success|numa_hint_faults |numa_pages_migrated|hyperplace_(promoted|demoted|thp_split|victim_split|split_failed|no_victims|throttle_up|place_periods|samples_load|samples_store)|exchange_(success|thp_success|flush_rounds)|thp_split_pmd|thp_fault_alloc|thp_fault_fallback )'
+vmstat() { grep -E "$VMSTAT_RE" /proc/vmstat | sort; }
+# CPU seconds (user + system) of the kernel threads that manage memory
+mgmt_ticks() {
+	t=0
+	for s in /proc/[0-9]*/stat; do
+		read -r line < "$s" 2>/dev/null || continue
+		case "$line" in
+		*"(khyperplaced)"*|*"(kdamond."*|*"(kswapd"*|*"(kcompactd"*)
+			set -- $line
+			t=$((t + ${14} + ${15})) ;;
+		esac
+	done
+	echo $t
+}
+hp_ns() {
+	f=/sys/kernel/debug/hyperplace/stats
+	[ -r $f ] || { echo 0; return; }
+	awk '$1 == "drain_ns" || $1 == "epoch_ns" || $1 == "pebs_ns" ||
+	     $1 == "place_ns" {s += $2} END {printf "%d\n", s}' $f
+}
 if [ -n "$setup" ]; then
 	echo "$setup" | base64 -d > /tmp/bench-setup.sh
 	echo "# variant setup:"
 	sed 's/^/#   /' /tmp/bench-setup.sh
 	sh -e /tmp/bench-setup.sh || echo "BENCH error=setup-failed"
 fi
+vmstat > /tmp/vm0
+up0=$(cut -d' ' -f1 /proc/uptime) tk0=$(mgmt_ticks) hp0=$(hp_ns)
 echo "# run: $run"
 cd /tests && ./$run
-echo "BENCH phase=done rc=$?"
+rc=$?
+up1=$(cut -d' ' -f1 /proc/uptime) tk1=$(mgmt_ticks) hp1=$(hp_ns)
+vmstat > /tmp/vm1
+awk -v u0="$up0" -v u1="$up1" -v t0="$tk0" -v t1="$tk1" -v h0="$hp0" -v h1="$hp1" \
+	'BEGIN {el = u1 - u0; th = (t1 - t0) / 100; hp = (h1 - h0) / 1e9;
+		printf "BENCH phase=mgmt elapsed_s=%.1f threads_cpu_s=%.2f hp_cpu_s=%.3f " \
+		       "mgmt_cpu_pct=%.3f hp_cpu_pct=%.3f\n", el, th, hp,
+		       el > 0 ? 100 * th / el : 0, el > 0 ? 100 * hp / el : 0}'
+awk 'NR == FNR {v[$1] = $2; next} {d = $2 - v[$1]; if (d) s = s " " $1 "=" d}
+	END {print "BENCH phase=vmstat" s}' /tmp/vm0 /tmp/vm1
+grep -E '^(period_scale|walk_scale|place_hot_pages|ranges) ' \
+	/sys/kernel/debug/hyperplace/stats 2>/dev/null | tr '\n' ' ' |
+	awk 'NF {printf "BENCH phase=hp"; for (i = 1; i < NF; i += 2) printf " %s=%s", $i, $(i+1); print ""}'
+echo "BENCH phase=done rc=$rc"

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Index lookup workload for the benchmark suite (selftests/bench/): a
+ * sorted key array searched by binary search (its upper levels are hot)
+ * and a value array of 64-byte records, read and updated per lookup.
+ * Keys are drawn from a Zipf distribution (theta 0.99, as YCSB) over key
+ * ranks scrambled by a multiplicative hash, so that popular records are
+ * spread over the value array as in a hash-partitioned store.  The data is
+ * touched after the ballast (selftests/lib/bench.h): on the slow tier.
+ *
+ *   index [-k keys] [-n lookups] [-w warmup_s] [-B ballast_MiB] [-O]
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "../lib/bench.h"
+
+struct rec {
+	uint64_t key;
+	uint64_t hits;
+	uint64_t val[6];
+};
+
+static uint64_t *keys;
+static struct rec *recs;
+static size_t nkeys;
+static uint64_t rng = 0x2545f4914f6cdd1dULL, ops;
+static double zipf_theta = 0.99, zipf_alpha, zipf_zetan, zipf_eta;
+
+/* zeta(n, theta): the first terms exactly, the tail by its integral */
+static double zeta(size_t n, double theta)
+{
+	double s = 0;
+	size_t i, m = n < 10000 ? n : 10000;
+
+	for (i = 1; i <= m; i++)
+		s += pow((double)i, -theta);
+	if (n > m)
+		s += (pow((double)n + 0.5, 1 - theta) -
+		      pow((double)m + 0.5, 1 - theta)) / (1 - theta);
+	return s;
+}
+
+/* Gray et al., "Quickly generating billion-record synthetic databases" */
+static size_t zipf_next(void)
+{
+	double u = (bench_rand(&rng) >> 11) * (1.0 / 9007199254740992.0);
+	double uz = u * zipf_zetan;
+
+	if (uz < 1)
+		return 0;
+	if (uz < 1 + pow(0.5, zipf_theta))
+		return 1;
+	return (size_t)(nkeys * pow(zipf_eta * u - zipf_eta + 1, zipf_alpha));
+}
+
+static void lookup(size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++, ops++) {
+		size_t rank = zipf_next() % nkeys;
+		uint64_t key = (rank * 0x9e3779b97f4a7c15ULL) % nkeys * 2 + 1;
+		size_t lo = 0, hi = nkeys;
+
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+
+			if (keys[mid] < key)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < nkeys && recs[lo].key == key) {
+			recs[lo].hits++;
+			recs[lo].val[key & 3] += key;
+		}
+		bench_ballast_op(ops);
+	}
+}
+
+static void warm_step(void)
+{
+	lookup(1 << 15);
+}
+
+int main(int argc, char **argv)
+{
+	size_t lookups = 1 << 21, ballast = 512, i;
+	int oracle = 0, opt, have_model;
+	double warmup = 0, t, wall;
+
+	nkeys = 4 << 20;
+	while ((opt = getopt(argc, argv, "k:n:w:B:O")) != -1) {
+		switch (opt) {
+		case 'k': nkeys = strtoul(optarg, NULL, 0); break;
+		case 'n': lookups = strtoul(optarg, NULL, 0); break;
+		case 'w': warmup = strtod(optarg, NULL); break;
+		case 'B': ballast = strtoul(optarg, NULL, 0); break;
+		case 'O': oracle = 1; break;
+		default:
+			fprintf(stderr, "usage: index [-k keys] [-n lookups] "
+				"[-w warmup_s] [-B ballast_MiB] [-O]\n");
+			return 1;
+		}
+	}
+	if (nkeys < 16) {
+		fprintf(stderr, "index: -k must be at least 16\n");
+		return 1;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!oracle)
+		bench_ballast_touch(ballast);
+	t = bench_now();
+	keys = bench_alloc(nkeys * sizeof(*keys));
+	recs = bench_alloc(nkeys * sizeof(*recs));
+	for (i = 0; i < nkeys; i++) {
+		keys[i] = i * 2 + 1;
+		recs[i].key = keys[i];
+		recs[i].hits = 0;
+		memset(recs[i].val, 0, sizeof(recs[i].val));
+	}
+	if (oracle)
+		bench_ballast_touch(ballast);
+	zipf_zetan = zeta(nkeys, zipf_theta);
+	zipf_alpha = 1 / (1 - zipf_theta);
+	zipf_eta = (1 - pow(2.0 / nkeys, 1 - zipf_theta)) /
+		   (1 - zeta(2, zipf_theta) / zipf_zetan);
+	printf("# index: %zu keys, %zu MiB of records, ballast %zu MiB %s; "
+	       "built in %.1fs\n", nkeys, (nkeys * sizeof(*recs)) >> 20,
+	       ballast, oracle ? "after" : "before", bench_now() - t);
+	printf("BENCH phase=placed hot_on_fmem=%.4f\n",
+	       bench_fmem_pages(recs, nkeys * sizeof(*recs)));
+	bench_model_on();
+	bench_warmup(warmup, warm_step, recs, nkeys * sizeof(*recs), "converge");
+	have_model = bench_model_reset();
+	t = bench_now();
+	lookup(lookups);
+	wall = bench_now() - t;
+	bench_report(lookups, wall, have_model);
+	printf("BENCH phase=end hot_on_fmem=%.4f\n",
+	       bench_fmem_pages(recs, nkeys * sizeof(*recs)));
+	return 0;
+}
