@@ -4,6 +4,7 @@
 # patch series.  'make help' lists the targets.
 
 SHELL := /bin/bash
+, := ,
 .SHELLFLAGS := -eo pipefail -c
 .DEFAULT_GOAL := help
 TOP := $(CURDIR)
@@ -43,7 +44,7 @@ QEMU_STAMP := $(TOP)/qemu/.git/HEAD
 .PHONY: help deps linux qemu export status check-patches check-bisect check-bisect-cached \
 	kernel-debug test-debug \
 	kernel qemu-build initramfs test-guest test-host check demo boot boot-host clean distclean \
-	bench-tier test-qtest
+	bench bench-tier bench-gate test-qtest
 
 help:
 	@echo "HyperTier targets:"
@@ -62,7 +63,9 @@ help:
 	@echo "  make test-host      run the host-mode tests (kernel as KVM host)"
 	@echo "  make test-qtest     QEMU qtests of the tier model and the PEBS emulation"
 	@echo "  make boot [CMDLINE=...] [QEMU_OPTS=...] [MODE=guest|host]  interactive boot"
-	@echo "  make bench-tier [VARIANT=a,b] [WORKLOAD=a,b]  tier-model benchmark (FMEM share)"
+	@echo "  make bench [VARIANT=a,b] [WORKLOAD=a,b] [BENCH_JOBS=n]  the benchmark suite:"
+	@echo "                      every variant x workload, tables and plot in out/bench/"
+	@echo "  make bench-gate     the short suite make check runs (GUPS, three variants)"
 
 # ---------------------------------------------------------------------------
 # Dependencies
@@ -177,17 +180,28 @@ test-qtest: qemu-build
 
 check: check-patches check-bisect-cached
 	@$(MAKE) --no-print-directory kernel qemu-build initramfs
-	@$(MAKE) --no-print-directory test-guest test-host test-qtest
+	@$(MAKE) --no-print-directory test-guest test-host test-qtest bench-gate
 
 demo: kernel qemu-build initramfs
 	@$(HARNESS) demo
 
-# Placement quality under the TCG tier model, per variant and workload
-# (selftests/bench/variants.list, workloads.list); results in $(OUT)/bench/.
-bench-tier: kernel qemu-build initramfs
-	$(call timed,python3 selftests/bench/bench_tier.py --out $(OUT) --kernel $(BZIMAGE) \
-		--qemu $(QEMU_BIN) $(if $(VARIANT),--variant $(VARIANT)) \
-		$(if $(WORKLOAD),--workload $(WORKLOAD)),bench-tier)
+# The benchmark suite: placement quality and cost of each tiering variant
+# (selftests/bench/variants.list) on each workload (workloads.list), side by
+# side under the TCG tier model; tables, JSON and a plot in $(OUT)/bench/.
+BENCH := python3 selftests/bench/bench_tier.py --out $(OUT) --kernel $(BZIMAGE) --qemu $(QEMU_BIN)
+BENCH_JOBS ?= 1
+bench: kernel qemu-build initramfs
+	$(call timed,$(BENCH) --jobs $(BENCH_JOBS) $(if $(VARIANT),--variant $(VARIANT)) \
+		$(if $(WORKLOAD),--workload $(WORKLOAD)),bench)
+
+bench-tier: bench
+
+# make check's gate: one GUPS run each without management, with NUMA-balancing
+# tiering and with HyperPlace (defaults); fails when HyperPlace's FMEM share
+# is below 0.85 or below NUMA balancing's.
+bench-gate: kernel qemu-build initramfs
+	$(call timed,$(BENCH) --gate --name gate --variant none$(,)numa-balancing$(,)hyperplace \
+		--workload gups,bench-gate)
 
 MODE ?= guest
 boot: kernel qemu-build initramfs

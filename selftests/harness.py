@@ -53,6 +53,8 @@ SPLAT_RE = re.compile(
     r"|Unable to handle kernel|invalid opcode:|possible circular locking"
     r"|inconsistent lock state|list_add corruption|list_del corruption"
     r"|Out of memory: Killed process|segfault at )")
+# The CPU of the demo: an Ice Lake with the emulated adaptive PEBS.
+DEMO_CPU = "Icelake-Server,model=106,pmu=on,x-pebs=on"
 TIME_RE = re.compile(r"^\[\s*\d+\.\d+\]\s?")
 KUNIT_SUITE_RE = re.compile(
     r"^\s*# ([\w.-]+): pass:(\d+) fail:(\d+) skip:(\d+) total:(\d+)")
@@ -515,9 +517,17 @@ def run_demo(args):
         os.unlink(qmp_path)
     extra = ["-device", "virtio-balloon-pci,node-targets=on",
              "-qmp", "unix:%s,server=on,wait=off" % qmp_path]
+    if not args.cpu:
+        # The placement part: HyperPlace samples with (emulated) PEBS, and
+        # the tier model, off until the workload turns it on, counts
+        # which node serves the accesses.
+        args.cpu = DEMO_CPU
+        cmdline += " hyperplace=on"
+        extra += ["-object", "tier-model,id=tm,enabled=off"]
     argv = qemu_argv(args, "guest", cmdline, extra + shlex.split(args.qemu_opts or ""))
     print("demo: booting the two-tier guest (QEMU TCG): node 0 = 2 vCPUs + 512 MiB "
-          "FMEM, node 1 = CPU-less 1 GiB SMEM, tiered virtio-balloon")
+          "FMEM, node 1 = CPU-less 1 GiB SMEM, tiered virtio-balloon, "
+          "HyperPlace on a PEBS-emulating Ice Lake")
     sys.stdout.flush()
     show = [False]
 

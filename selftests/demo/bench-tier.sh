@@ -22,24 +22,32 @@ for a in $(cat /proc/cmdline); do
 done
 VMSTAT_RE='^(pgpromote_success|pgdemote_|pgmigrate_success|numa_hint_faults |numa_pages_migrated|hyperplace_(promoted|demoted|thp_split|victim_split|split_failed|no_victims|throttle_up|place_periods|samples_load|samples_store)|exchange_(success|thp_success|flush_rounds)|thp_split_pmd|thp_fault_alloc|thp_fault_fallback )'
 vmstat() { grep -E "$VMSTAT_RE" /proc/vmstat | sort; }
-# CPU seconds (user + system) of the kernel threads that manage memory
+# CPU ticks (user + system) of the kernel threads that manage memory, in
+# all and per kind: "total khyperplaced kdamond kswapd kcompactd"
 mgmt_ticks() {
-	t=0
-	for s in /proc/[0-9]*/stat; do
-		read -r line < "$s" 2>/dev/null || continue
+	h=0 d=0 s=0 c=0
+	for f in /proc/[0-9]*/stat; do
+		read -r line < "$f" 2>/dev/null || continue
 		case "$line" in
-		*"(khyperplaced)"*|*"(kdamond."*|*"(kswapd"*|*"(kcompactd"*)
-			set -- $line
-			t=$((t + ${14} + ${15})) ;;
+		*"(khyperplaced)"*|*"(kdamond."*|*"(kswapd"*|*"(kcompactd"*) ;;
+		*) continue ;;
+		esac
+		set -- $line
+		t=$((${14} + ${15}))
+		case "$2" in
+		"(khyperplaced)") h=$((h + t)) ;;
+		"(kdamond."*) d=$((d + t)) ;;
+		"(kswapd"*) s=$((s + t)) ;;
+		*) c=$((c + t)) ;;
 		esac
 	done
-	echo $t
+	echo "$((h + d + s + c)) $h $d $s $c"
 }
 hp_ns() {
 	f=/sys/kernel/debug/hyperplace/stats
 	[ -r $f ] || { echo 0; return; }
 	awk '$1 == "drain_ns" || $1 == "epoch_ns" || $1 == "pebs_ns" ||
-	     $1 == "place_ns" {s += $2} END {printf "%d\n", s}' $f
+	     $1 == "place_ns" {s += $2} END {printf "%.0f\n", s}' $f
 }
 if [ -n "$setup" ]; then
 	echo "$setup" | base64 -d > /tmp/bench-setup.sh
@@ -54,14 +62,17 @@ cd /tests && ./$run
 rc=$?
 up1=$(cut -d' ' -f1 /proc/uptime) tk1=$(mgmt_ticks) hp1=$(hp_ns)
 vmstat > /tmp/vm1
-awk -v u0="$up0" -v u1="$up1" -v t0="$tk0" -v t1="$tk1" -v h0="$hp0" -v h1="$hp1" \
-	'BEGIN {el = u1 - u0; th = (t1 - t0) / 100; hp = (h1 - h0) / 1e9;
-		printf "BENCH phase=mgmt elapsed_s=%.1f threads_cpu_s=%.2f hp_cpu_s=%.3f " \
-		       "mgmt_cpu_pct=%.3f hp_cpu_pct=%.3f\n", el, th, hp,
-		       el > 0 ? 100 * th / el : 0, el > 0 ? 100 * hp / el : 0}'
+echo "$up0 $up1 $tk0 $tk1 $hp0 $hp1" | awk '{
+	el = $2 - $1; if (el <= 0) el = 1
+	th = ($8 - $3) / 100; hp = ($14 - $13) / 1e9
+	f = "BENCH phase=mgmt elapsed_s=%.1f threads_cpu_s=%.2f hp_cpu_s=%.3f"
+	f = f " mgmt_cpu_pct=%.3f hp_cpu_pct=%.3f khyperplaced_s=%.2f"
+	f = f " kdamond_s=%.2f kswapd_s=%.2f kcompactd_s=%.2f\n"
+	printf f, el, th, hp, 100 * th / el, 100 * hp / el, ($9 - $4) / 100,
+		($10 - $5) / 100, ($11 - $6) / 100, ($12 - $7) / 100}'
 awk 'NR == FNR {v[$1] = $2; next} {d = $2 - v[$1]; if (d) s = s " " $1 "=" d}
 	END {print "BENCH phase=vmstat" s}' /tmp/vm0 /tmp/vm1
-grep -E '^(period_scale|walk_scale|place_hot_pages|ranges) ' \
+grep -E '^(period_scale|walk_scale|place_scale|epoch_stretch|samples|drain_ns|epochs|epoch_ns|pebs_ns|place_ns) ' \
 	/sys/kernel/debug/hyperplace/stats 2>/dev/null | tr '\n' ' ' |
 	awk 'NF {printf "BENCH phase=hp"; for (i = 1; i < NF; i += 2) printf " %s=%s", $i, $(i+1); print ""}'
 echo "BENCH phase=done rc=$rc"

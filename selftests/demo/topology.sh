@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # The HyperTier demo: the guest's two-tier topology (nodes, CPUs,
 # distances, memory tiers, per-node memory), then the tiered balloon
-# changing the FMEM/SMEM split at run time through QMP.
+# changing the FMEM/SMEM split at run time through QMP, then HyperPlace
+# placing a workload's hot memory (placement.sh).
 kb() { awk -v k="$2" '$3 == k":" {print $4}' /sys/devices/system/node/node$1/meminfo; }
 nodes() {
 	printf '%-6s %-8s %-10s %12s %12s\n' node cpus distance "MemTotal" "MemFree"
@@ -34,6 +35,7 @@ f=$(ls /sys/kernel/debug/virtio-balloon/*/nodes 2>/dev/null | head -1)
 if [ -z "$f" ]; then
 	echo
 	echo "(no tiered balloon: boot with -device virtio-balloon-pci,node-targets=on)"
+	sh /demo/placement.sh
 	exit 0
 fi
 wait_kb() { # node kb
@@ -62,3 +64,4 @@ qmp '{"execute": "balloon-node", "arguments": {"node": 1, "target": 0}}'
 wait_kb 0 $t0 && wait_kb 1 $t1
 echo "after giving both back:"
 nodes
+sh /demo/placement.sh

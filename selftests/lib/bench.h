@@ -22,7 +22,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -146,6 +148,88 @@ static inline void bench_warmup(double secs, void (*step)(void),
 		       conv, bench_fmem_pages(hot, hot_len));
 }
 
+/*
+ * What management costs while the workload runs, in seconds: the CPU time
+ * of the kernel threads that manage memory (khyperplaced, kdamond.*,
+ * kswapd*, kcompactd*), HyperPlace's own accounting (debugfs stats:
+ * sampling, epochs, placement) and the system time of this process (NUMA
+ * balancing's hint faults and the promotions they do run there).
+ */
+struct bench_mgmt {
+	double t, threads, hp, task_sys;
+};
+
+static inline double bench_threads_cpu(void)
+{
+	char path[300], line[512], *p;
+	unsigned long long ut, st, sum = 0;
+	struct dirent *d;
+	DIR *dir = opendir("/proc");
+	FILE *f;
+
+	while (dir && (d = readdir(dir))) {
+		if (d->d_name[0] < '1' || d->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", d->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(line, sizeof(line), f) &&
+		    (strstr(line, "(khyperplaced)") || strstr(line, "(kdamond.") ||
+		     strstr(line, "(kswapd") || strstr(line, "(kcompactd")) &&
+		    (p = strrchr(line, ')')) &&
+		    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+			   &ut, &st) == 2)
+			sum += ut + st;
+		fclose(f);
+	}
+	if (dir)
+		closedir(dir);
+	return sum / (double)sysconf(_SC_CLK_TCK);
+}
+
+static inline double bench_hp_cpu(void)
+{
+	FILE *f = fopen("/sys/kernel/debug/hyperplace/stats", "r");
+	char name[64];
+	double v, sum = 0;
+
+	if (!f)
+		return 0;
+	while (fscanf(f, "%63s %lf", name, &v) == 2)
+		if (!strcmp(name, "drain_ns") || !strcmp(name, "epoch_ns") ||
+		    !strcmp(name, "pebs_ns") || !strcmp(name, "place_ns"))
+			sum += v;
+	fclose(f);
+	return sum / 1e9;
+}
+
+static inline struct bench_mgmt bench_mgmt_now(void)
+{
+	struct bench_mgmt m;
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	m.t = bench_now();
+	m.threads = bench_threads_cpu();
+	m.hp = bench_hp_cpu();
+	m.task_sys = ru.ru_stime.tv_sec + ru.ru_stime.tv_usec * 1e-6;
+	return m;
+}
+
+/* Print the management cost between @a and now as phase @phase. */
+static inline void bench_mgmt_report(const char *phase, struct bench_mgmt a)
+{
+	struct bench_mgmt b = bench_mgmt_now();
+	double el = b.t - a.t > 0 ? b.t - a.t : 1;
+
+	printf("BENCH phase=%s elapsed_s=%.2f threads_cpu_s=%.3f hp_cpu_s=%.3f "
+	       "task_sys_s=%.3f threads_pct=%.3f hp_pct=%.3f task_sys_pct=%.3f\n",
+	       phase, el, b.threads - a.threads, b.hp - a.hp,
+	       b.task_sys - a.task_sys, 100 * (b.threads - a.threads) / el,
+	       100 * (b.hp - a.hp) / el, 100 * (b.task_sys - a.task_sys) / el);
+}
+
 static inline int bench_model_reset(void)
 {
 	return !bench_qmp("{\"execute\": \"tier-model-reset\"}");
@@ -156,14 +240,15 @@ static inline int bench_model_reset(void)
  * the "measured" line: FMEM share of the misses and of all accesses,
  * modelled memory time in all and per operation, operations per second.
  */
-static inline void bench_report(uint64_t ops, double wall, int have_model)
+static inline void bench_report_phase(const char *phase, uint64_t ops,
+				      double wall, int have_model)
 {
 	long long acc[2] = { 0 }, miss[2] = { 0 }, tns[2] = { 0 };
 	int node;
 
 	if (!have_model || bench_qmp("{\"execute\": \"query-tier-model\"}")) {
-		printf("BENCH phase=measured ops=%llu wall_s=%.3f "
-		       "ops_per_s=%.0f tier_model=none\n",
+		printf("BENCH phase=%s ops=%llu wall_s=%.3f "
+		       "ops_per_s=%.0f tier_model=none\n", phase,
 		       (unsigned long long)ops, wall, ops / wall);
 		return;
 	}
@@ -174,16 +259,21 @@ static inline void bench_report(uint64_t ops, double wall, int have_model)
 		miss[node] = p ? ht_json_int(p, "misses") : 0;
 		tns[node] = p ? ht_json_int(p, "time-ns") : 0;
 	}
-	printf("BENCH phase=measured ops=%llu wall_s=%.3f ops_per_s=%.0f "
+	printf("BENCH phase=%s ops=%llu wall_s=%.3f ops_per_s=%.0f "
 	       "fmem_share=%.4f fmem_access_share=%.4f "
 	       "node0_accesses=%lld node1_accesses=%lld "
 	       "node0_misses=%lld node1_misses=%lld "
-	       "mem_time_ms=%.3f mem_time_per_op_ns=%.1f\n",
+	       "mem_time_ms=%.3f mem_time_per_op_ns=%.1f\n", phase,
 	       (unsigned long long)ops, wall, ops / wall,
 	       (double)miss[0] / (miss[0] + miss[1] ? miss[0] + miss[1] : 1),
 	       (double)acc[0] / (acc[0] + acc[1] ? acc[0] + acc[1] : 1),
 	       acc[0], acc[1], miss[0], miss[1], (tns[0] + tns[1]) / 1e6,
 	       (double)(tns[0] + tns[1]) / (ops ? ops : 1));
+}
+
+static inline void bench_report(uint64_t ops, double wall, int have_model)
+{
+	bench_report_phase("measured", ops, wall, have_model);
 }
 
 #endif /* HT_BENCH_H */

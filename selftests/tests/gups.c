@@ -16,6 +16,8 @@
  *       before it (after it with -b), then a second warm-up of the same
  *       length runs before the measurement: time to converge after a move
  *   -P  N processes, each with its own buffer of MiB/N, updated at once
+ *   -M  also measure the updates once before the warm-up (phase "before"),
+ *       to show what placement during the warm-up changed
  *
  * See selftests/lib/bench.h for the measurement and the BENCH lines.
  */
@@ -74,12 +76,13 @@ static void waitn(int fd, int n)
 int main(int argc, char **argv)
 {
 	size_t mib = 768, updates = 8 << 20, frac = 8, bytes;
-	int hot_first = 0, move = 0, nproc = 1, opt, i, have_model;
+	int hot_first = 0, move = 0, nproc = 1, before = 0, opt, i, have_model;
 	int up[2], down[2];
 	double warmup = 0, t, wall;
+	struct bench_mgmt m0, m1;
 
 	hot_pct = 90;
-	while ((opt = getopt(argc, argv, "s:f:p:n:w:bOmP:")) != -1) {
+	while ((opt = getopt(argc, argv, "s:f:p:n:w:bOmMP:")) != -1) {
 		switch (opt) {
 		case 's': mib = strtoul(optarg, NULL, 0); break;
 		case 'f': frac = strtoul(optarg, NULL, 0); break;
@@ -89,9 +92,10 @@ int main(int argc, char **argv)
 		case 'b': case 'O': hot_first = 1; break;
 		case 'm': move = 1; break;
 		case 'P': nproc = atoi(optarg); break;
+		case 'M': before = 1; break;
 		default:
 			fprintf(stderr, "usage: gups [-s MiB] [-f frac] [-p pct] "
-				"[-n updates] [-w warmup_s] [-b] [-m] [-P n]\n");
+				"[-n updates] [-w warmup_s] [-b] [-m] [-M] [-P n]\n");
 			return 1;
 		}
 	}
@@ -133,6 +137,17 @@ int main(int argc, char **argv)
 			       bench_fmem_pages(buf + hot_base, hot_words * 8),
 			       bench_fmem_pages(buf, bytes));
 			bench_model_on();
+			m0 = bench_mgmt_now();
+			if (before) {
+				have_model = bench_model_reset();
+				t = bench_now();
+				update(updates);
+				bench_report_phase("before", updates,
+						   bench_now() - t, have_model);
+				printf("BENCH phase=before_end hot_on_fmem=%.4f\n",
+				       bench_fmem_pages(buf + hot_base,
+							hot_words * 8));
+			}
 		} else {
 			sig(up[1]);
 			waitn(down[0], 1);
@@ -148,10 +163,13 @@ int main(int argc, char **argv)
 		}
 		if (nproc == 1) {
 			have_model = bench_model_reset();
+			m1 = bench_mgmt_now();
 			t = bench_now();
 			update(updates);
 			wall = bench_now() - t;
 			bench_report(updates, wall, have_model);
+			bench_mgmt_report("mgmt_steady", m1);
+			bench_mgmt_report("mgmt_run", m0);
 		} else {
 			sig(up[1]);
 			waitn(down[0], 1);
@@ -168,16 +186,20 @@ int main(int argc, char **argv)
 	/* The parent of -P: drive the phases, measure all of them at once. */
 	waitn(up[0], nproc);
 	bench_model_on();
+	m0 = bench_mgmt_now();
 	for (i = 0; i < nproc; i++)
 		sig(down[1]);
 	waitn(up[0], nproc);
 	have_model = bench_model_reset();
+	m1 = bench_mgmt_now();
 	t = bench_now();
 	for (i = 0; i < nproc; i++)
 		sig(down[1]);
 	waitn(up[0], nproc);
 	wall = bench_now() - t;
 	bench_report((uint64_t)updates * nproc, wall, have_model);
+	bench_mgmt_report("mgmt_steady", m1);
+	bench_mgmt_report("mgmt_run", m0);
 	for (i = 0; i < nproc; i++)
 		wait(NULL);
 	return 0;

@@ -92,6 +92,7 @@ int main(int argc, char **argv)
 	size_t lookups = 1 << 21, ballast = 512, i;
 	int oracle = 0, opt, have_model;
 	double warmup = 0, t, wall;
+	struct bench_mgmt m0, m1;
 
 	nkeys = 4 << 20;
 	while ((opt = getopt(argc, argv, "k:n:w:B:O")) != -1) {
@@ -135,12 +136,16 @@ int main(int argc, char **argv)
 	printf("BENCH phase=placed hot_on_fmem=%.4f\n",
 	       bench_fmem_pages(recs, nkeys * sizeof(*recs)));
 	bench_model_on();
+	m0 = bench_mgmt_now();
 	bench_warmup(warmup, warm_step, recs, nkeys * sizeof(*recs), "converge");
 	have_model = bench_model_reset();
+	m1 = bench_mgmt_now();
 	t = bench_now();
 	lookup(lookups);
 	wall = bench_now() - t;
 	bench_report(lookups, wall, have_model);
+	bench_mgmt_report("mgmt_steady", m1);
+	bench_mgmt_report("mgmt_run", m0);
 	printf("BENCH phase=end hot_on_fmem=%.4f\n",
 	       bench_fmem_pages(recs, nkeys * sizeof(*recs)));
 	return 0;

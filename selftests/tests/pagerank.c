@@ -127,6 +127,7 @@ int main(int argc, char **argv)
 	size_t edges = 0, ballast = 512, before;
 	int scale = 20, oracle = 0, opt, have_model;
 	double warmup = 0, t, wall;
+	struct bench_mgmt m0, m1;
 
 	while ((opt = getopt(argc, argv, "S:n:w:B:O")) != -1) {
 		switch (opt) {
@@ -160,13 +161,17 @@ int main(int argc, char **argv)
 	printf("BENCH phase=placed hot_on_fmem=%.4f\n",
 	       bench_fmem_pages(rank, nv * sizeof(*rank)));
 	bench_model_on();
+	m0 = bench_mgmt_now();
 	bench_warmup(warmup, warm_step, col, ne * sizeof(*col), "converge");
 	have_model = bench_model_reset();
+	m1 = bench_mgmt_now();
 	before = ops;
 	t = bench_now();
 	iterate(edges);
 	wall = bench_now() - t;
 	bench_report(ops - before, wall, have_model);
+	bench_mgmt_report("mgmt_steady", m1);
+	bench_mgmt_report("mgmt_run", m0);
 	printf("BENCH phase=end hot_on_fmem=%.4f\n",
 	       bench_fmem_pages(col, ne * sizeof(*col)));
 	return 0;

@@ -130,6 +130,7 @@ int main(int argc, char **argv)
 	size_t lookups = 1 << 18, ballast = 512, bytes;
 	int oracle = 0, opt, have_model;
 	double warmup = 0, t, wall;
+	struct bench_mgmt m0, m1;
 
 	G = 8192;
 	while ((opt = getopt(argc, argv, "g:n:w:B:O")) != -1) {
@@ -165,13 +166,17 @@ int main(int argc, char **argv)
 	printf("BENCH phase=placed hot_on_fmem=%.4f\n",
 	       bench_fmem_pages(grids, NUC * G * sizeof(*grids)));
 	bench_model_on();
+	m0 = bench_mgmt_now();
 	bench_warmup(warmup, warm_step, grids, NUC * G * sizeof(*grids),
 		     "converge");
 	have_model = bench_model_reset();
+	m1 = bench_mgmt_now();
 	t = bench_now();
 	lookup(lookups);
 	wall = bench_now() - t;
 	bench_report(lookups, wall, have_model);
+	bench_mgmt_report("mgmt_steady", m1);
+	bench_mgmt_report("mgmt_run", m0);
 	printf("BENCH phase=end hot_on_fmem=%.4f result=%.3f\n",
 	       bench_fmem_pages(grids, NUC * G * sizeof(*grids)), result);
 	return 0;
