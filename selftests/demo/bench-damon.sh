@@ -35,9 +35,13 @@ scheme() { # <kdamond> <nid watched> <action> <target nid> <acc min> <acc max> <
 	s=$k/schemes/0
 	echo $3 > $s/action
 	echo $4 > $s/target_nid
+	# Every range of the access pattern defaults to [0, 0]: set all of them.
+	echo 4096 > $s/access_pattern/sz/min
+	echo 18446744073709551615 > $s/access_pattern/sz/max
 	echo $5 > $s/access_pattern/nr_accesses/min
 	echo $6 > $s/access_pattern/nr_accesses/max
 	echo $7 > $s/access_pattern/age/min
+	echo 4294967295 > $s/access_pattern/age/max
 	echo $((256 << 20)) > $s/quotas/bytes
 	echo 1000 > $s/quotas/reset_interval_ms
 	echo 1000 > $s/quotas/weights/nr_accesses_permil
