@@ -234,7 +234,8 @@ def summary(results, workloads):
 
 def plot_svg(results, workloads, variants, path):
     """A grouped bar chart of the FMEM share, no plotting library needed."""
-    colors = ["#9e9e9e", "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd"]
+    colors = ["#9e9e9e", "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#98df8a",
+              "#17becf"]
     wl = [w for w in workloads if any(r["workload"] == w for r in results)]
     bw, gap, h, top, left = 14, 24, 240, 30, 50
     gw = bw * len(variants) + gap
