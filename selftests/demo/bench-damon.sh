@@ -49,9 +49,19 @@ scheme() { # <kdamond> <nid watched> <action> <target nid> <acc min> <acc max> <
 	echo "# damon: kdamond $1 watches node $2 [$8, $9): $3 to node $4," \
 		"nr_accesses $5..$6, age >= $7"
 }
+# DAMON's sysfs answers EBUSY while another kdamond holds its lock
+# (starting, or updating its stats): retry for up to 10 s.
+retry() { # <value> <file>
+	i=0
+	until echo "$1" 2>/dev/null > "$2"; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || { echo "damon: cannot write $1 to $2" >&2; return 1; }
+		sleep 0.1
+	done
+}
 echo 2 > $D/nr_kdamonds
 # 20 samples per aggregation interval: nr_accesses runs 0..20.
 scheme 0 1 migrate_hot 0 1 20 0
 scheme 1 0 migrate_cold 1 0 0 10
-echo on > $D/0/state
-echo on > $D/1/state
+retry on $D/0/state
+retry on $D/1/state

@@ -79,7 +79,10 @@ grep -E '^(period_scale|walk_scale|place_scale|epoch_stretch|samples|drain_ns|ep
 D=/sys/kernel/mm/damon/admin/kdamonds
 for k in $D/[0-9]*; do
 	[ "$(cat $k/state 2>/dev/null)" = on ] || continue
-	echo update_schemes_stats > $k/state
+	i=0
+	until echo update_schemes_stats 2>/dev/null > $k/state || [ $i -ge 100 ]; do
+		i=$((i + 1)); sleep 0.1
+	done
 	s=$k/contexts/0/schemes/0/stats
 	echo "BENCH phase=damon${k##*/} tried=$(cat $s/sz_tried) applied=$(cat $s/sz_applied) qt_exceeds=$(cat $s/qt_exceeds)"
 done

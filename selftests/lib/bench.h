@@ -276,4 +276,83 @@ static inline void bench_report(uint64_t ops, double wall, int have_model)
 	bench_report_phase("measured", ops, wall, have_model);
 }
 
+/*
+ * The measured phase: reset the model, run @run for @ops operations (it
+ * returns how many it did), report them and what management cost during
+ * them (mgmt_steady) and since @m0 (mgmt_run: warm-up and measurement).
+ */
+static inline void bench_measure(uint64_t (*run)(size_t), size_t ops,
+				 struct bench_mgmt m0)
+{
+	int have_model = bench_model_reset();
+	struct bench_mgmt m1 = bench_mgmt_now();
+	double t = bench_now();
+	uint64_t done = run(ops);
+
+	bench_report(done, bench_now() - t, have_model);
+	bench_mgmt_report("mgmt_steady", m1);
+	bench_mgmt_report("mgmt_run", m0);
+}
+
+/* The options of the workloads with a ballast, and what they set */
+struct bench_opts {
+	size_t ops;		/* -n: measured operations */
+	double warmup;		/* -w: warm-up seconds */
+	size_t ballast;		/* -B: MiB of ballast */
+	int oracle;		/* -O: ballast after the data */
+};
+
+#define BENCH_OPTS	"n:w:B:O"
+#define BENCH_USAGE	"[-n ops] [-w warmup_s] [-B ballast_MiB] [-O]"
+
+/* Take @opt if it is one of BENCH_OPTS; returns 1 if it was. */
+static inline int bench_opt(struct bench_opts *o, int opt, const char *arg)
+{
+	switch (opt) {
+	case 'n': o->ops = strtoul(arg, NULL, 0); return 1;
+	case 'w': o->warmup = strtod(arg, NULL); return 1;
+	case 'B': o->ballast = strtoul(arg, NULL, 0); return 1;
+	case 'O': o->oracle = 1; return 1;
+	}
+	return 0;
+}
+
+/* Build the workload's data with @build, after the ballast or before it */
+static inline double bench_build(const struct bench_opts *o,
+				 void (*build)(void))
+{
+	double t;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!o->oracle)
+		bench_ballast_touch(o->ballast);
+	t = bench_now();
+	build();
+	t = bench_now() - t;
+	if (o->oracle)
+		bench_ballast_touch(o->ballast);
+	return t;
+}
+
+/*
+ * Everything after the build: the hot data's residency, the tier model on,
+ * the warm-up (time to converge on @hot), the measurement, the residency
+ * at the end.
+ */
+static inline void bench_run(const struct bench_opts *o, const void *hot,
+			     size_t hot_len, void (*warm_step)(void),
+			     uint64_t (*run)(size_t))
+{
+	struct bench_mgmt m0;
+
+	printf("BENCH phase=placed hot_on_fmem=%.4f\n",
+	       bench_fmem_pages(hot, hot_len));
+	bench_model_on();
+	m0 = bench_mgmt_now();
+	bench_warmup(o->warmup, warm_step, hot, hot_len, "converge");
+	bench_measure(run, o->ops, m0);
+	printf("BENCH phase=end hot_on_fmem=%.4f\n",
+	       bench_fmem_pages(hot, hot_len));
+}
+
 #endif /* HT_BENCH_H */

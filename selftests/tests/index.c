@@ -57,7 +57,7 @@ static size_t zipf_next(void)
 	return (size_t)(nkeys * pow(zipf_eta * u - zipf_eta + 1, zipf_alpha));
 }
 
-static void lookup(size_t n)
+static uint64_t lookup(size_t n)
 {
 	size_t i;
 
@@ -80,6 +80,7 @@ static void lookup(size_t n)
 		}
 		bench_ballast_op(ops);
 	}
+	return n;
 }
 
 static void warm_step(void)
@@ -87,35 +88,10 @@ static void warm_step(void)
 	lookup(1 << 15);
 }
 
-int main(int argc, char **argv)
+static void build(void)
 {
-	size_t lookups = 1 << 21, ballast = 512, i;
-	int oracle = 0, opt, have_model;
-	double warmup = 0, t, wall;
-	struct bench_mgmt m0, m1;
+	size_t i;
 
-	nkeys = 4 << 20;
-	while ((opt = getopt(argc, argv, "k:n:w:B:O")) != -1) {
-		switch (opt) {
-		case 'k': nkeys = strtoul(optarg, NULL, 0); break;
-		case 'n': lookups = strtoul(optarg, NULL, 0); break;
-		case 'w': warmup = strtod(optarg, NULL); break;
-		case 'B': ballast = strtoul(optarg, NULL, 0); break;
-		case 'O': oracle = 1; break;
-		default:
-			fprintf(stderr, "usage: index [-k keys] [-n lookups] "
-				"[-w warmup_s] [-B ballast_MiB] [-O]\n");
-			return 1;
-		}
-	}
-	if (nkeys < 16) {
-		fprintf(stderr, "index: -k must be at least 16\n");
-		return 1;
-	}
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (!oracle)
-		bench_ballast_touch(ballast);
-	t = bench_now();
 	keys = bench_alloc(nkeys * sizeof(*keys));
 	recs = bench_alloc(nkeys * sizeof(*recs));
 	for (i = 0; i < nkeys; i++) {
@@ -124,29 +100,37 @@ int main(int argc, char **argv)
 		recs[i].hits = 0;
 		memset(recs[i].val, 0, sizeof(recs[i].val));
 	}
-	if (oracle)
-		bench_ballast_touch(ballast);
 	zipf_zetan = zeta(nkeys, zipf_theta);
 	zipf_alpha = 1 / (1 - zipf_theta);
 	zipf_eta = (1 - pow(2.0 / nkeys, 1 - zipf_theta)) /
 		   (1 - zeta(2, zipf_theta) / zipf_zetan);
+}
+
+int main(int argc, char **argv)
+{
+	struct bench_opts o = { .ops = 1 << 21, .ballast = 512 };
+	double t;
+	int opt;
+
+	nkeys = 4 << 20;
+	while ((opt = getopt(argc, argv, "k:" BENCH_OPTS)) != -1) {
+		if (bench_opt(&o, opt, optarg))
+			continue;
+		if (opt == 'k') {
+			nkeys = strtoul(optarg, NULL, 0);
+			continue;
+		}
+		fprintf(stderr, "usage: index [-k keys] " BENCH_USAGE "\n");
+		return 1;
+	}
+	if (nkeys < 16) {
+		fprintf(stderr, "index: -k must be at least 16\n");
+		return 1;
+	}
+	t = bench_build(&o, build);
 	printf("# index: %zu keys, %zu MiB of records, ballast %zu MiB %s; "
 	       "built in %.1fs\n", nkeys, (nkeys * sizeof(*recs)) >> 20,
-	       ballast, oracle ? "after" : "before", bench_now() - t);
-	printf("BENCH phase=placed hot_on_fmem=%.4f\n",
-	       bench_fmem_pages(recs, nkeys * sizeof(*recs)));
-	bench_model_on();
-	m0 = bench_mgmt_now();
-	bench_warmup(warmup, warm_step, recs, nkeys * sizeof(*recs), "converge");
-	have_model = bench_model_reset();
-	m1 = bench_mgmt_now();
-	t = bench_now();
-	lookup(lookups);
-	wall = bench_now() - t;
-	bench_report(lookups, wall, have_model);
-	bench_mgmt_report("mgmt_steady", m1);
-	bench_mgmt_report("mgmt_run", m0);
-	printf("BENCH phase=end hot_on_fmem=%.4f\n",
-	       bench_fmem_pages(recs, nkeys * sizeof(*recs)));
+	       o.ballast, o.oracle ? "after" : "before", t);
+	bench_run(&o, recs, nkeys * sizeof(*recs), warm_step, lookup);
 	return 0;
 }

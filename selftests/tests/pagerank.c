@@ -22,12 +22,12 @@ static float *rank, *next;
 static size_t ne, cursor;
 static uint64_t rng = 0xda942042e4dd58b5ULL, ops;
 
-static uint32_t rmat_vertex(int scale, uint32_t *dst)
+static uint32_t rmat_vertex(int bits, uint32_t *dst)
 {
 	uint32_t s = 0, d = 0;
 	int b;
 
-	for (b = 0; b < scale; b++) {
+	for (b = 0; b < bits; b++) {
 		uint32_t r = bench_rand(&rng) % 100;
 
 		/* A 57, B 19, C 19, D 5 */
@@ -44,7 +44,9 @@ static uint32_t rmat_vertex(int scale, uint32_t *dst)
 	return s;
 }
 
-static void build(int scale)
+static int scale = 20;
+
+static void build(void)
 {
 	uint32_t *src, *dst, *perm, *fill, i, j, t;
 	size_t e;
@@ -90,9 +92,10 @@ static void build(int scale)
 		rank[i] = 1.0f / nv;
 }
 
-/* Pull ranks into @n more vertices' worth of edges, round robin. */
-static void iterate(size_t nedges)
+/* Pull ranks over at least @nedges more edges, round robin; returns how many. */
+static uint64_t iterate(size_t nedges)
 {
+	uint64_t before = ops;
 	size_t done = 0;
 
 	while (done < nedges) {
@@ -115,6 +118,7 @@ static void iterate(size_t nedges)
 			next = tmp;
 		}
 	}
+	return ops - before;
 }
 
 static void warm_step(void)
@@ -124,55 +128,30 @@ static void warm_step(void)
 
 int main(int argc, char **argv)
 {
-	size_t edges = 0, ballast = 512, before;
-	int scale = 20, oracle = 0, opt, have_model;
-	double warmup = 0, t, wall;
-	struct bench_mgmt m0, m1;
+	struct bench_opts o = { .ballast = 512 };
+	double t;
+	int opt;
 
-	while ((opt = getopt(argc, argv, "S:n:w:B:O")) != -1) {
-		switch (opt) {
-		case 'S': scale = atoi(optarg); break;
-		case 'n': edges = strtoul(optarg, NULL, 0); break;
-		case 'w': warmup = strtod(optarg, NULL); break;
-		case 'B': ballast = strtoul(optarg, NULL, 0); break;
-		case 'O': oracle = 1; break;
-		default:
-			fprintf(stderr, "usage: pagerank [-S scale] [-n edges] "
-				"[-w warmup_s] [-B ballast_MiB] [-O]\n");
-			return 1;
+	while ((opt = getopt(argc, argv, "S:" BENCH_OPTS)) != -1) {
+		if (bench_opt(&o, opt, optarg))
+			continue;
+		if (opt == 'S') {
+			scale = atoi(optarg);
+			continue;
 		}
+		fprintf(stderr, "usage: pagerank [-S scale] " BENCH_USAGE "\n");
+		return 1;
 	}
 	if (scale < 4 || scale > 26) {
 		fprintf(stderr, "pagerank: -S must be 4..26\n");
 		return 1;
 	}
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (!oracle)
-		bench_ballast_touch(ballast);
-	t = bench_now();
-	build(scale);
-	if (oracle)
-		bench_ballast_touch(ballast);
-	if (!edges)
-		edges = 2 * ne;
+	t = bench_build(&o, build);
+	if (!o.ops)
+		o.ops = 2 * ne;
 	printf("# pagerank: 2^%d vertices, %zu edges (%zu MiB), ballast %zu MiB "
-	       "%s; built in %.1fs\n", scale, ne, (ne * 4) >> 20, ballast,
-	       oracle ? "after" : "before", bench_now() - t);
-	printf("BENCH phase=placed hot_on_fmem=%.4f\n",
-	       bench_fmem_pages(rank, nv * sizeof(*rank)));
-	bench_model_on();
-	m0 = bench_mgmt_now();
-	bench_warmup(warmup, warm_step, col, ne * sizeof(*col), "converge");
-	have_model = bench_model_reset();
-	m1 = bench_mgmt_now();
-	before = ops;
-	t = bench_now();
-	iterate(edges);
-	wall = bench_now() - t;
-	bench_report(ops - before, wall, have_model);
-	bench_mgmt_report("mgmt_steady", m1);
-	bench_mgmt_report("mgmt_run", m0);
-	printf("BENCH phase=end hot_on_fmem=%.4f\n",
-	       bench_fmem_pages(col, ne * sizeof(*col)));
+	       "%s; built in %.1fs\n", scale, ne, (ne * 4) >> 20, o.ballast,
+	       o.oracle ? "after" : "before", t);
+	bench_run(&o, col, ne * sizeof(*col), warm_step, iterate);
 	return 0;
 }

@@ -50,7 +50,7 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static void lookup(size_t n)
+static uint64_t lookup(size_t n)
 {
 	size_t i;
 	int j;
@@ -85,6 +85,7 @@ static void lookup(size_t n)
 		result += macro[bench_rand(&rng) % 5];
 		bench_ballast_op(ops);
 	}
+	return n;
 }
 
 static void warm_step(void)
@@ -127,57 +128,34 @@ static void build(void)
 
 int main(int argc, char **argv)
 {
-	size_t lookups = 1 << 18, ballast = 512, bytes;
-	int oracle = 0, opt, have_model;
-	double warmup = 0, t, wall;
-	struct bench_mgmt m0, m1;
+	struct bench_opts o = { .ops = 1 << 18, .ballast = 512 };
+	size_t bytes;
+	double t;
+	int opt;
 
 	G = 8192;
-	while ((opt = getopt(argc, argv, "g:n:w:B:O")) != -1) {
-		switch (opt) {
-		case 'g': G = strtoul(optarg, NULL, 0); break;
-		case 'n': lookups = strtoul(optarg, NULL, 0); break;
-		case 'w': warmup = strtod(optarg, NULL); break;
-		case 'B': ballast = strtoul(optarg, NULL, 0); break;
-		case 'O': oracle = 1; break;
-		default:
-			fprintf(stderr, "usage: xsbench [-g points] [-n lookups] "
-				"[-w warmup_s] [-B ballast_MiB] [-O]\n");
-			return 1;
+	while ((opt = getopt(argc, argv, "g:" BENCH_OPTS)) != -1) {
+		if (bench_opt(&o, opt, optarg))
+			continue;
+		if (opt == 'g') {
+			G = strtoul(optarg, NULL, 0);
+			continue;
 		}
+		fprintf(stderr, "usage: xsbench [-g points] " BENCH_USAGE "\n");
+		return 1;
 	}
 	if (G < 16) {
 		fprintf(stderr, "xsbench: -g must be at least 16\n");
 		return 1;
 	}
 	E = NUC * G;
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (!oracle)
-		bench_ballast_touch(ballast);
-	t = bench_now();
-	build();
-	if (oracle)
-		bench_ballast_touch(ballast);
+	t = bench_build(&o, build);
 	bytes = NUC * G * sizeof(*grids) + E * sizeof(*uenergy) +
 		E * NUC * sizeof(*uindex);
 	printf("# xsbench: %d nuclides x %zu points, %zu MiB of data, ballast "
-	       "%zu MiB %s; built in %.1fs\n", NUC, G, bytes >> 20, ballast,
-	       oracle ? "after" : "before", bench_now() - t);
-	printf("BENCH phase=placed hot_on_fmem=%.4f\n",
-	       bench_fmem_pages(grids, NUC * G * sizeof(*grids)));
-	bench_model_on();
-	m0 = bench_mgmt_now();
-	bench_warmup(warmup, warm_step, grids, NUC * G * sizeof(*grids),
-		     "converge");
-	have_model = bench_model_reset();
-	m1 = bench_mgmt_now();
-	t = bench_now();
-	lookup(lookups);
-	wall = bench_now() - t;
-	bench_report(lookups, wall, have_model);
-	bench_mgmt_report("mgmt_steady", m1);
-	bench_mgmt_report("mgmt_run", m0);
-	printf("BENCH phase=end hot_on_fmem=%.4f result=%.3f\n",
-	       bench_fmem_pages(grids, NUC * G * sizeof(*grids)), result);
+	       "%zu MiB %s; built in %.1fs\n", NUC, G, bytes >> 20, o.ballast,
+	       o.oracle ? "after" : "before", t);
+	bench_run(&o, grids, NUC * G * sizeof(*grids), warm_step, lookup);
+	printf("# result %.3f\n", result);
 	return 0;
 }
