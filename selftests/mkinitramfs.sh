@@ -118,6 +118,9 @@ while read -r name timeout prog args; do
 		die "test '$name' of lists/$MODE.list needs tests/$prog, which is not in the initramfs"
 done < "$ROOT/etc/ht/tests.list"
 [ -d "$TOP/selftests/demo" ] && cp -a "$TOP/selftests/demo" "$ROOT/demo"
+# Written aside and renamed, so that a guest booting meanwhile (a benchmark
+# run) reads the old image or the new one, never half of one.
 (cd "$ROOT" && find . | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0 | gzip -1) \
-	> "$OUT/initramfs-$MODE.cpio.gz"
+	> "$OUT/initramfs-$MODE.cpio.gz.tmp"
+mv -f "$OUT/initramfs-$MODE.cpio.gz.tmp" "$OUT/initramfs-$MODE.cpio.gz"
 echo "mkinitramfs: $OUT/initramfs-$MODE.cpio.gz ($(du -h "$OUT/initramfs-$MODE.cpio.gz" | cut -f1), $(wc -l < "$ROOT/etc/ht/tests.list") tests)"

@@ -99,13 +99,14 @@ def run_one(args, variant, workload):
         cmdline += " " + args.cmdline
     logs = os.path.join(args.out, "logs")
     os.makedirs(logs, exist_ok=True)
-    qmp = os.path.join(logs, "bench-%s-%s-qmp.sock" % (name, wname))
+    tag = "" if args.name == "results" else args.name + "-"
+    qmp = os.path.join(logs, "bench-%s%s-%s-qmp.sock" % (tag, name, wname))
     if os.path.exists(qmp):
         os.unlink(qmp)
     extra = ["-object", "tier-model,id=tm,enabled=off",
              "-qmp", "unix:%s,server=on,wait=off" % qmp]
     argv = harness.qemu_argv(args, "guest", cmdline, extra)
-    log = os.path.join(logs, "bench-%s-%s.log" % (name, wname))
+    log = os.path.join(logs, "bench-%s%s-%s.log" % (tag, name, wname))
     print("bench: %s / %s (console %s)" % (name, wname, log))
     sys.stdout.flush()
     lines, timed_out, rc = harness.boot_and_collect(
@@ -122,6 +123,17 @@ def run_one(args, variant, workload):
         problems.append("no tier-model result")
     if res.get("misc.error") == "setup-failed":
         problems.append("variant setup failed")
+    if res.get("done.rc", 0) != 0:
+        problems.append("workload exited with %s" % res.get("done.rc"))
+    for k in list(res):
+        # A console line spliced into a BENCH line leaves a non-number.
+        if "." in k and k.split(".", 1)[1] not in ("error", "tier_model") and \
+                isinstance(res[k], str):
+            problems.append("bad value %s=%s" % (k, res[k]))
+            del res[k]
+        elif isinstance(res[k], float) and not math.isfinite(res[k]):
+            problems.append("bad value %s=%s" % (k, res[k]))
+            del res[k]
     res["problems"] = problems
     print("bench: %s / %s: fmem_share %s%s" % (
         name, wname, res.get("measured.fmem_share", "-"),
@@ -131,14 +143,41 @@ def run_one(args, variant, workload):
 
 
 def mgmt_pct(r, phase):
-    """Management CPU as a share of one CPU: the management threads, or
-    HyperPlace's own accounting where larger (it includes the PEBS handler,
-    which runs in no thread), plus the workload's system time beyond what
-    it has without management (hint faults)."""
+    """Management CPU as a share of one CPU: the management threads, with
+    khyperplaced's CPU time replaced by HyperPlace's own accounting where
+    that is larger (it includes the PEBS handler, which runs in no thread),
+    plus the workload's system time (hint faults and the promotions they
+    do; also its own page faults and the benchmark's move_pages() calls,
+    alike for every variant)."""
     th = r.get(phase + ".threads_pct")
     if th is None:
         return None
-    return max(th, r.get(phase + ".hp_pct", 0)) + r.get(phase + ".task_sys_pct", 0)
+    hp_thread = r.get(phase + ".hp_thread_pct")
+    hp = r.get(phase + ".hp_pct", 0)
+    if hp_thread is None:
+        own = max(th, hp)
+    else:
+        own = th - hp_thread + max(hp_thread, hp)
+    return own + r.get(phase + ".task_sys_pct", 0)
+
+
+def damon_pages(r, k):
+    """Pages DAMON's scheme of kdamond @k moved (its own stats, in bytes)."""
+    v = r.get("damon%d.applied" % k)
+    return v / 4096 if v is not None else None
+
+
+def promoted(r):
+    if "damon0.applied" in r:
+        return damon_pages(r, 0)
+    return vm(r, "hyperplace_promoted", "pgpromote_success")
+
+
+def demoted(r):
+    if "damon1.applied" in r:
+        return damon_pages(r, 1)
+    return vm(r, "hyperplace_demoted", "pgdemote_kswapd", "pgdemote_direct",
+              "pgdemote_khugepaged")
 
 
 def vm(r, *keys):
@@ -151,10 +190,8 @@ COLUMNS = [
     ("fmem_share", 10, lambda r: r.get("measured.fmem_share")),
     ("mem_ns/op", 10, lambda r: r.get("measured.mem_time_per_op_ns")),
     ("ops/s", 10, lambda r: r.get("measured.ops_per_s")),
-    ("promoted", 9, lambda r: vm(r, "hyperplace_promoted", "pgpromote_success")
-     if r["variant"] != "damon" else vm(r, "pgmigrate_success")),
-    ("demoted", 9, lambda r: vm(r, "hyperplace_demoted", "pgdemote_kswapd",
-                                "pgdemote_direct", "pgdemote_khugepaged")),
+    ("promoted", 9, promoted),
+    ("demoted", 9, demoted),
     ("flushes", 8, lambda r: vm(r, "exchange_flush_rounds")),
     ("hint_faults", 11, lambda r: vm(r, "numa_hint_faults")),
     ("mgmt%", 7, lambda r: mgmt_pct(r, "mgmt_run")),
@@ -239,7 +276,8 @@ def plot_svg(results, workloads, variants, path):
     wl = [w for w in workloads if any(r["workload"] == w for r in results)]
     bw, gap, h, top, left = 14, 24, 240, 30, 50
     gw = bw * len(variants) + gap
-    width = left + gw * len(wl) + 20
+    width = max(left + gw * len(wl) + 20,
+                left + sum(30 + 7 * len(v) for v in variants) + 20)
     svg = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
            'font-family="sans-serif" font-size="11">' % (width, h + top + 90),
            '<text x="%d" y="18" font-size="13">FMEM share of memory accesses '
@@ -263,11 +301,14 @@ def plot_svg(results, workloads, variants, path):
                           colors[vi % len(colors)], w, v, s))
         svg.append('<text x="%.1f" y="%d" text-anchor="middle">%s</text>'
                    % (x0 + bw * len(variants) / 2, top + h + 16, w))
+    x = left
     for vi, v in enumerate(variants):
-        x = left + vi * 120
+        if x + 14 + 7 * len(v) > width:
+            break
         svg.append('<rect x="%d" y="%d" width="10" height="10" fill="%s"/>'
                    % (x, top + h + 40, colors[vi % len(colors)]))
         svg.append('<text x="%d" y="%d">%s</text>' % (x + 14, top + h + 49, v))
+        x += 14 + 7 * len(v) + 16
     svg.append("</svg>")
     with open(path, "w") as f:
         f.write("\n".join(svg) + "\n")
@@ -310,6 +351,9 @@ def main():
                     ">= NUMA balancing's on every workload run")
     ap.add_argument("--name", default="results",
                     help="results file names under <out>/bench/ (default results)")
+    ap.add_argument("--report", nargs="+", metavar="JSON",
+                    help="run nothing: write the tables of these results files "
+                    "(as one run) under --name")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()
     args.qmp = None  # harness.qemu_argv: no second QMP socket
@@ -331,12 +375,25 @@ def main():
     if not variants or not workloads:
         sys.exit("bench: no variant or workload selected")
 
-    jobs = [(v, w) for w in workloads for v in variants]
-    with concurrent.futures.ThreadPoolExecutor(max(1, args.jobs)) as ex:
-        results = list(ex.map(lambda j: run_one(args, *j), jobs))
-
     wnames = [w[0] for w in workloads]
     vnames = [v[0] for v in variants]
+    d = os.path.join(args.out, "bench")
+    os.makedirs(d, exist_ok=True)
+    if args.report:
+        results = []
+        for path in args.report:
+            with open(path) as f:
+                results += json.load(f)
+        results = [r for r in results
+                   if r["variant"] in vnames and r["workload"] in wnames]
+        vnames = [v for v in vnames if any(r["variant"] == v for r in results)]
+    else:
+        jobs = [(v, w) for w in workloads for v in variants]
+        with concurrent.futures.ThreadPoolExecutor(max(1, args.jobs)) as ex:
+            results = list(ex.map(lambda j: run_one(args, *j), jobs))
+        # The raw results first: nothing below may lose them.
+        with open(os.path.join(d, args.name + ".json"), "w") as f:
+            json.dump(results, f, indent=1, sort_keys=True)
     text = tables(results, wnames) + summary(results, wnames)
     print()
     print("\n".join(text))
@@ -345,10 +402,9 @@ def main():
         for p in r["problems"]:
             print("bench: %s/%s: %s" % (r["variant"], r["workload"], p))
             bad += 1
-    d = os.path.join(args.out, "bench")
-    os.makedirs(d, exist_ok=True)
-    with open(os.path.join(d, args.name + ".json"), "w") as f:
-        json.dump(results, f, indent=1, sort_keys=True)
+    if args.report:
+        with open(os.path.join(d, args.name + ".json"), "w") as f:
+            json.dump(results, f, indent=1, sort_keys=True)
     with open(os.path.join(d, args.name + ".md"), "w") as f:
         f.write("\n".join(text) + "\n")
     plot_svg(results, wnames, vnames, os.path.join(d, args.name + ".svg"))

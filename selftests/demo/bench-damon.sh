@@ -18,7 +18,7 @@ bs=$(printf '%d' 0x$(cat /sys/devices/system/memory/block_size_bytes))
 node_range() { # <nid>: "start end" of the node's memory blocks
 	ls -d /sys/devices/system/node/node$1/memory[0-9]* | sed 's/.*memory//' |
 		sort -n | awk -v bs="$bs" 'NR == 1 {lo = $1} {hi = $1}
-			END {printf "%d %d\n", lo * bs, (hi + 1) * bs}'
+			END {if (NR) printf "%.0f %.0f\n", lo * bs, (hi + 1) * bs}'
 }
 scheme() { # <kdamond> <nid watched> <action> <target nid> <acc min> <acc max> <age min>
 	k=$D/$1/contexts/0

@@ -27,7 +27,7 @@ vmstat() { grep -E "$VMSTAT_RE" /proc/vmstat | sort; }
 mgmt_ticks() {
 	h=0 d=0 s=0 c=0
 	for f in /proc/[0-9]*/stat; do
-		read -r line < "$f" 2>/dev/null || continue
+		read -r line 2>/dev/null < "$f" || continue
 		case "$line" in
 		*"(khyperplaced)"*|*"(kdamond."*|*"(kswapd"*|*"(kcompactd"*) ;;
 		*) continue ;;

@@ -116,8 +116,9 @@ static inline void bench_ballast_op(uint64_t op)
 /* Start counting memory accesses (the bench starts the model disabled). */
 static inline void bench_model_on(void)
 {
-	bench_qmp("{\"execute\": \"qom-set\", \"arguments\": {\"path\": "
-		  "\"/objects/tm\", \"property\": \"enabled\", \"value\": true}}");
+	if (bench_qmp("{\"execute\": \"qom-set\", \"arguments\": {\"path\": "
+		  "\"/objects/tm\", \"property\": \"enabled\", \"value\": true}}"))
+		printf("# no tier model to enable\n");
 }
 
 /*
@@ -156,13 +157,36 @@ static inline void bench_warmup(double secs, void (*step)(void),
  * balancing's hint faults and the promotions they do run there).
  */
 struct bench_mgmt {
-	double t, threads, hp, task_sys;
+	double t, threads, hp_thread, hp, task_sys;
 };
 
-static inline double bench_threads_cpu(void)
+/* The workload's processes when not this one alone (gups -P) */
+static pid_t bench_pids[8];
+static int bench_npids;
+
+/* System CPU seconds of process @pid */
+static inline double bench_pid_sys(pid_t pid)
+{
+	char path[64], line[512], *p;
+	unsigned long long st = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (fgets(line, sizeof(line), f) && (p = strrchr(line, ')')))
+		sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %llu",
+		       &st);
+	fclose(f);
+	return st / (double)sysconf(_SC_CLK_TCK);
+}
+
+/* CPU seconds of the management threads; *@hp_thread: khyperplaced's */
+static inline double bench_threads_cpu(double *hp_thread)
 {
 	char path[300], line[512], *p;
-	unsigned long long ut, st, sum = 0;
+	unsigned long long ut, st, sum = 0, hp = 0;
 	struct dirent *d;
 	DIR *dir = opendir("/proc");
 	FILE *f;
@@ -179,12 +203,16 @@ static inline double bench_threads_cpu(void)
 		     strstr(line, "(kswapd") || strstr(line, "(kcompactd")) &&
 		    (p = strrchr(line, ')')) &&
 		    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
-			   &ut, &st) == 2)
+			   &ut, &st) == 2) {
 			sum += ut + st;
+			if (strstr(line, "(khyperplaced)"))
+				hp += ut + st;
+		}
 		fclose(f);
 	}
 	if (dir)
 		closedir(dir);
+	*hp_thread = hp / (double)sysconf(_SC_CLK_TCK);
 	return sum / (double)sysconf(_SC_CLK_TCK);
 }
 
@@ -208,12 +236,15 @@ static inline struct bench_mgmt bench_mgmt_now(void)
 {
 	struct bench_mgmt m;
 	struct rusage ru;
+	int i;
 
 	getrusage(RUSAGE_SELF, &ru);
 	m.t = bench_now();
-	m.threads = bench_threads_cpu();
+	m.threads = bench_threads_cpu(&m.hp_thread);
 	m.hp = bench_hp_cpu();
 	m.task_sys = ru.ru_stime.tv_sec + ru.ru_stime.tv_usec * 1e-6;
+	for (i = 0; i < bench_npids; i++)
+		m.task_sys += bench_pid_sys(bench_pids[i]);
 	return m;
 }
 
@@ -224,9 +255,11 @@ static inline void bench_mgmt_report(const char *phase, struct bench_mgmt a)
 	double el = b.t - a.t > 0 ? b.t - a.t : 1;
 
 	printf("BENCH phase=%s elapsed_s=%.2f threads_cpu_s=%.3f hp_cpu_s=%.3f "
-	       "task_sys_s=%.3f threads_pct=%.3f hp_pct=%.3f task_sys_pct=%.3f\n",
+	       "task_sys_s=%.3f threads_pct=%.3f hp_thread_pct=%.3f hp_pct=%.3f "
+	       "task_sys_pct=%.3f\n",
 	       phase, el, b.threads - a.threads, b.hp - a.hp,
 	       b.task_sys - a.task_sys, 100 * (b.threads - a.threads) / el,
+	       100 * (b.hp_thread - a.hp_thread) / el,
 	       100 * (b.hp - a.hp) / el, 100 * (b.task_sys - a.task_sys) / el);
 }
 
@@ -255,9 +288,18 @@ static inline void bench_report_phase(const char *phase, uint64_t ops,
 	for (node = 0; node < 2; node++) {
 		const char *p = ht_json_node(bench_reply, node);
 
-		acc[node] = p ? ht_json_int(p, "accesses") : 0;
-		miss[node] = p ? ht_json_int(p, "misses") : 0;
-		tns[node] = p ? ht_json_int(p, "time-ns") : 0;
+		acc[node] = p ? ht_json_int(p, "accesses") : -1;
+		miss[node] = p ? ht_json_int(p, "misses") : -1;
+		tns[node] = p ? ht_json_int(p, "time-ns") : -1;
+		if (acc[node] < 0 || miss[node] < 0 || tns[node] < 0)
+			have_model = 0;
+	}
+	/* Nothing counted: the model was never enabled. */
+	if (!have_model || !(acc[0] + acc[1])) {
+		printf("BENCH phase=%s ops=%llu wall_s=%.3f ops_per_s=%.0f "
+		       "tier_model=none\n", phase, (unsigned long long)ops,
+		       wall, ops / wall);
+		return;
 	}
 	printf("BENCH phase=%s ops=%llu wall_s=%.3f ops_per_s=%.0f "
 	       "fmem_share=%.4f fmem_access_share=%.4f "

@@ -77,7 +77,7 @@ int main(int argc, char **argv)
 {
 	size_t mib = 768, updates = 8 << 20, frac = 8, bytes;
 	int hot_first = 0, move = 0, nproc = 1, before = 0, opt, i, have_model;
-	int up[2], down[2];
+	int up[2], down[8][2], status, bad = 0;
 	double warmup = 0, t, wall;
 	struct bench_mgmt m0, m1;
 
@@ -99,8 +99,10 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	if (nproc < 1 || nproc > 8 || frac < 2 || !mib) {
-		fprintf(stderr, "gups: bad arguments\n");
+	if (nproc < 1 || nproc > 8 || frac < 2 || !mib || hot_pct > 100 ||
+	    warmup < 0 || (mib << 20) / nproc / 8 < 2 * frac) {
+		fprintf(stderr, "gups: bad arguments (-P 1..8, -f >= 2 and at "
+			"most the words of a buffer, -p 0..100, -w >= 0)\n");
 		return 1;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -109,21 +111,34 @@ int main(int argc, char **argv)
 	hot_words = words / frac;
 	cold_words = words - hot_words;
 	hot_base = hot_first ? 0 : cold_words;
-	if (pipe(up) || pipe(down)) {
+	/*
+	 * -P: the workers report on one pipe and each waits for the parent's
+	 * go on its own, so that none can take another's turn.
+	 */
+	if (pipe(up)) {
 		perror("pipe");
 		return 1;
 	}
-
 	for (i = 0; i < nproc; i++) {
-		pid_t pid = nproc > 1 ? fork() : 0;
+		pid_t pid;
 
+		if (pipe(down[i])) {
+			perror("pipe");
+			return 1;
+		}
+		pid = nproc > 1 ? fork() : 0;
 		if (pid < 0) {
 			perror("fork");
 			return 1;
 		}
-		if (pid)
+		if (pid) {
+			close(down[i][0]);
+			bench_pids[bench_npids++] = pid;
 			continue;
+		}
 		/* The worker: process i of nproc, or the only one. */
+		close(up[0]);
+		close(down[i][1]);
 		rng += i * 0x9e3779b97f4a7c15ULL;
 		buf = bench_alloc(bytes);
 		t = bench_now();
@@ -150,7 +165,7 @@ int main(int argc, char **argv)
 			}
 		} else {
 			sig(up[1]);
-			waitn(down[0], 1);
+			waitn(down[i][0], 1);
 		}
 		bench_warmup(warmup, warm_step, nproc == 1 ? buf + hot_base : NULL,
 			     hot_words * 8, "converge");
@@ -172,7 +187,7 @@ int main(int argc, char **argv)
 			bench_mgmt_report("mgmt_run", m0);
 		} else {
 			sig(up[1]);
-			waitn(down[0], 1);
+			waitn(down[i][0], 1);
 			update(updates);
 			sig(up[1]);
 		}
@@ -183,24 +198,31 @@ int main(int argc, char **argv)
 		return 0;
 	}
 
-	/* The parent of -P: drive the phases, measure all of them at once. */
+	/*
+	 * The parent of -P: drive the phases, measure all of them at once.
+	 * With its own write end closed, a worker that dies ends the waits.
+	 */
+	close(up[1]);
 	waitn(up[0], nproc);
 	bench_model_on();
 	m0 = bench_mgmt_now();
 	for (i = 0; i < nproc; i++)
-		sig(down[1]);
+		sig(down[i][1]);
 	waitn(up[0], nproc);
 	have_model = bench_model_reset();
 	m1 = bench_mgmt_now();
 	t = bench_now();
 	for (i = 0; i < nproc; i++)
-		sig(down[1]);
+		sig(down[i][1]);
 	waitn(up[0], nproc);
 	wall = bench_now() - t;
 	bench_report((uint64_t)updates * nproc, wall, have_model);
 	bench_mgmt_report("mgmt_steady", m1);
 	bench_mgmt_report("mgmt_run", m0);
-	for (i = 0; i < nproc; i++)
-		wait(NULL);
-	return 0;
+	for (i = 0; i < nproc; i++) {
+		if (waitpid(bench_pids[i], &status, 0) < 0 ||
+		    !WIFEXITED(status) || WEXITSTATUS(status))
+			bad = 1;
+	}
+	return bad;
 }
