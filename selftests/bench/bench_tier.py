@@ -380,10 +380,14 @@ def main():
     d = os.path.join(args.out, "bench")
     os.makedirs(d, exist_ok=True)
     if args.report:
-        results = []
+        # A later file's run of the same variant and workload replaces
+        # an earlier one's.
+        merged = {}
         for path in args.report:
             with open(path) as f:
-                results += json.load(f)
+                for r in json.load(f):
+                    merged[(r["variant"], r["workload"])] = r
+        results = list(merged.values())
         results = [r for r in results
                    if r["variant"] in vnames and r["workload"] in wnames]
         vnames = [v for v in vnames if any(r["variant"] == v for r in results)]
