@@ -57,6 +57,12 @@ static void warm_step(void)
 	update(1 << 18);
 }
 
+static uint64_t run_updates(size_t n)
+{
+	update(n);
+	return n;
+}
+
 /* One byte through a pipe: the processes of -P move in lock step. */
 static void sig(int fd)
 {
@@ -177,14 +183,7 @@ int main(int argc, char **argv)
 				     hot_words * 8, "converge_moved");
 		}
 		if (nproc == 1) {
-			have_model = bench_model_reset();
-			m1 = bench_mgmt_now();
-			t = bench_now();
-			update(updates);
-			wall = bench_now() - t;
-			bench_report(updates, wall, have_model);
-			bench_mgmt_report("mgmt_steady", m1);
-			bench_mgmt_report("mgmt_run", m0);
+			bench_measure(run_updates, updates, m0);
 		} else {
 			sig(up[1]);
 			waitn(down[i][0], 1);
