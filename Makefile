@@ -74,7 +74,7 @@ DEB_PKGS := build-essential bc bison flex libelf-dev libssl-dev dwarves ccache \
 	cpio kmod rsync python3 ninja-build meson pkg-config libglib2.0-dev \
 	libpixman-1-dev libfdt-dev zlib1g-dev libslirp-dev libnuma-dev seabios \
 	ipxe-qemu qemu-system-data busybox-static dpkg-dev xz-utils git \
-	libcap-ng-dev libattr1-dev libzstd-dev perl python3-ply python3-git codespell
+	libcap-ng-dev libattr1-dev libzstd-dev libsqlite3-dev perl python3-ply python3-git codespell
 SRC_LIST := /etc/apt/sources.list.d/hypertier-src.sources
 SUDO := $(shell [ $$(id -u) = 0 ] || echo sudo)
 

@@ -79,8 +79,11 @@ build_guest() {
 		-I"$SELF" -I"$SELF/mm" -lnuma -lpthread
 	build_c "$BIN/guest/hyperplace" "$SELF/mm/hyperplace.c" -- -I"$SELF" -I"$SELF/mm" -lpthread
 	local t
+	# A workload needing more libraries names them in a " * ldlibs: " line.
 	for t in "$TOP"/selftests/tests/*.c; do
-		build_c "$BIN/guest/$(basename "$t" .c)" "$t" -- -I"$SELF" -lnuma -lpthread -lm
+		# shellcheck disable=SC2046 # one word per library
+		build_c "$BIN/guest/$(basename "$t" .c)" "$t" -- -I"$SELF" \
+			$(sed -n 's/^ \* ldlibs: //p' "$t") -lnuma -lpthread -lm
 	done
 }
 

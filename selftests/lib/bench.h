@@ -18,6 +18,7 @@
 #ifndef HT_BENCH_H
 #define HT_BENCH_H
 
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +50,56 @@ static inline uint64_t bench_rand(uint64_t *s)
 	*s ^= *s >> 7;
 	*s ^= *s << 17;
 	return *s;
+}
+
+/*
+ * Zipf(theta) over ranks [0, n), by Gray et al., "Quickly generating
+ * billion-record synthetic databases" (as YCSB): rank 0 is the most
+ * popular.  Needs <math.h> and -lm.
+ */
+struct bench_zipf {
+	size_t n;
+	double theta, alpha, zetan, eta;
+	uint64_t rng;
+};
+
+/* zeta(n, theta): the first terms exactly, the tail by its integral */
+static inline double bench_zeta(size_t n, double theta)
+{
+	double s = 0;
+	size_t i, m = n < 10000 ? n : 10000;
+
+	for (i = 1; i <= m; i++)
+		s += pow((double)i, -theta);
+	if (n > m)
+		s += (pow((double)n + 0.5, 1 - theta) -
+		      pow((double)m + 0.5, 1 - theta)) / (1 - theta);
+	return s;
+}
+
+static inline void bench_zipf_init(struct bench_zipf *z, size_t n,
+				   double theta, uint64_t seed)
+{
+	z->n = n;
+	z->theta = theta;
+	z->rng = seed;
+	z->zetan = bench_zeta(n, theta);
+	z->alpha = 1 / (1 - theta);
+	z->eta = (1 - pow(2.0 / n, 1 - theta)) /
+		 (1 - bench_zeta(2, theta) / z->zetan);
+}
+
+static inline size_t bench_zipf_next(struct bench_zipf *z)
+{
+	double u = (bench_rand(&z->rng) >> 11) * (1.0 / 9007199254740992.0);
+	double uz = u * z->zetan;
+
+	if (uz < 1)
+		return 0;
+	if (uz < 1 + pow(0.5, z->theta))
+		return 1;
+	return (size_t)(z->n * pow(z->eta * u - z->eta + 1, z->alpha)) %
+	       z->n;
 }
 
 static inline int bench_qmp(const char *cmd)

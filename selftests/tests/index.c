@@ -27,42 +27,15 @@ struct rec {
 static uint64_t *keys;
 static struct rec *recs;
 static size_t nkeys;
-static uint64_t rng = 0x2545f4914f6cdd1dULL, ops;
-static double zipf_theta = 0.99, zipf_alpha, zipf_zetan, zipf_eta;
-
-/* zeta(n, theta): the first terms exactly, the tail by its integral */
-static double zeta(size_t n, double theta)
-{
-	double s = 0;
-	size_t i, m = n < 10000 ? n : 10000;
-
-	for (i = 1; i <= m; i++)
-		s += pow((double)i, -theta);
-	if (n > m)
-		s += (pow((double)n + 0.5, 1 - theta) -
-		      pow((double)m + 0.5, 1 - theta)) / (1 - theta);
-	return s;
-}
-
-/* Gray et al., "Quickly generating billion-record synthetic databases" */
-static size_t zipf_next(void)
-{
-	double u = (bench_rand(&rng) >> 11) * (1.0 / 9007199254740992.0);
-	double uz = u * zipf_zetan;
-
-	if (uz < 1)
-		return 0;
-	if (uz < 1 + pow(0.5, zipf_theta))
-		return 1;
-	return (size_t)(nkeys * pow(zipf_eta * u - zipf_eta + 1, zipf_alpha));
-}
+static uint64_t ops;
+static struct bench_zipf zipf;
 
 static uint64_t lookup(size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++, ops++) {
-		size_t rank = zipf_next() % nkeys;
+		size_t rank = bench_zipf_next(&zipf);
 		uint64_t key = (rank * 0x9e3779b97f4a7c15ULL) % nkeys * 2 + 1;
 		size_t lo = 0, hi = nkeys;
 
@@ -100,10 +73,7 @@ static void build(void)
 		recs[i].hits = 0;
 		memset(recs[i].val, 0, sizeof(recs[i].val));
 	}
-	zipf_zetan = zeta(nkeys, zipf_theta);
-	zipf_alpha = 1 / (1 - zipf_theta);
-	zipf_eta = (1 - pow(2.0 / nkeys, 1 - zipf_theta)) /
-		   (1 - zeta(2, zipf_theta) / zipf_zetan);
+	bench_zipf_init(&zipf, nkeys, 0.99, 0x2545f4914f6cdd1dULL);
 }
 
 int main(int argc, char **argv)
