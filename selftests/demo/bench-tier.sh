@@ -72,7 +72,7 @@ echo "$up0 $up1 $tk0 $tk1 $hp0 $hp1" | awk '{
 		($10 - $5) / 100, ($11 - $6) / 100, ($12 - $7) / 100}'
 awk 'NR == FNR {v[$1] = $2; next} {d = $2 - v[$1]; if (d) s = s " " $1 "=" d}
 	END {print "BENCH phase=vmstat" s}' /tmp/vm0 /tmp/vm1
-grep -E '^(period_scale|load_period_cur|store_period_cur|walk_scale|place_scale|epoch_stretch|samples|drain_ns|epochs|epoch_ns|pebs_ns|place_ns) ' \
+grep -E '^(period_scale|walk_scale|place_scale|epoch_stretch|samples|drain_ns|epochs|epoch_ns|pebs_ns|place_ns) ' \
 	/sys/kernel/debug/hyperplace/stats 2>/dev/null | tr '\n' ' ' |
 	awk 'NF {printf "BENCH phase=hp"; for (i = 1; i < NF; i += 2) printf " %s=%s", $i, $(i+1); print ""}'
 # DAMON's own account of its schemes (the damon variant)
