@@ -143,6 +143,41 @@ static inline double bench_fmem_pages(const void *p, size_t len)
 	return ok ? (double)on0 / ok : -1;
 }
 
+/*
+ * What holds the fast tier (node 0), in MiB, as "BENCH phase=<phase>_node0
+ * free=.. anon=.. shmem=.. file=.. slab=.. ptables=..": at the ceiling,
+ * the FMEM share depends on how much of it the workload gets, so the
+ * report says where the rest went.
+ */
+static inline void bench_node0_report(const char *phase)
+{
+	static const char *const keys[] = {
+		"MemFree", "AnonPages", "Shmem", "FilePages", "Slab",
+		"PageTables",
+	};
+	static const char *const names[] = {
+		"free", "anon", "shmem", "file", "slab", "ptables",
+	};
+	FILE *f = fopen("/sys/devices/system/node/node0/meminfo", "r");
+	char line[256], key[64];
+	unsigned long kb;
+	size_t i;
+
+	if (!f)
+		return;
+	printf("BENCH phase=%s_node0", phase);
+	while (fgets(line, sizeof(line), f)) {
+		/* "Node 0 MemFree:   123456 kB" */
+		if (sscanf(line, "Node %*d %63[^:]: %lu", key, &kb) != 2)
+			continue;
+		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+			if (!strcmp(key, keys[i]))
+				printf(" %s=%.1f", names[i], kb / 1024.0);
+	}
+	printf("\n");
+	fclose(f);
+}
+
 static uint64_t *bench_ballast;
 static size_t bench_ballast_words;
 static uint64_t bench_ballast_rng = 0x9e3779b97f4a7c15ULL;
@@ -446,6 +481,7 @@ static inline void bench_run(const struct bench_opts *o, const void *hot,
 	bench_measure(run, o->ops, m0);
 	printf("BENCH phase=end hot_on_fmem=%.4f\n",
 	       bench_fmem_pages(hot, hot_len));
+	bench_node0_report("end");
 }
 
 #endif /* HT_BENCH_H */

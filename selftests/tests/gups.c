@@ -194,6 +194,8 @@ int main(int argc, char **argv)
 		       nproc == 1 ? "" : (char[]){ '_', '0' + i, 0 },
 		       bench_fmem_pages(buf + hot_base, hot_words * 8),
 		       bench_fmem_pages(buf, bytes));
+		if (nproc == 1)
+			bench_node0_report("end");
 		return 0;
 	}
 
