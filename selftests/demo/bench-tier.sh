@@ -20,7 +20,7 @@ for a in $(cat /proc/cmdline); do
 	ht.bench.run=*) run=$(echo "${a#ht.bench.run=}" | tr , ' ') ;;
 	esac
 done
-VMSTAT_RE='^(pgpromote_success|pgdemote_|pgmigrate_success|pgmigrate_fail|numa_hint_faults |numa_pages_migrated|hyperplace_(promoted|demoted|filled|cache_demoted|thp_split|victim_split|split_failed|no_victims|throttle_up|place_periods|samples_load|samples_store)|exchange_(success|thp_success|flush_rounds)|thp_split_pmd|thp_fault_alloc|thp_fault_fallback )'
+VMSTAT_RE='^(pgpromote_success|pgdemote_|pgmigrate_success|pgmigrate_fail|numa_hint_faults |numa_pages_migrated|hyperplace_(promoted|demoted|filled|cache_demoted|thp_split|victim_split|split_failed|no_victims|throttle_up|place_periods|samples_load|samples_store)|exchange_(success|thp_success|flush_rounds)|thp_split_pmd|thp_fault_alloc|thp_fault_fallback|thp_collapse_alloc|thp_collapse_alloc_failed )'
 vmstat() { grep -E "$VMSTAT_RE" /proc/vmstat | sort; }
 # CPU ticks (user + system) of the kernel threads that manage memory, in
 # all and per kind: "total khyperplaced kdamond kswapd kcompactd"
@@ -72,7 +72,7 @@ echo "$up0 $up1 $tk0 $tk1 $hp0 $hp1" | awk '{
 		($10 - $5) / 100, ($11 - $6) / 100, ($12 - $7) / 100}'
 awk 'NR == FNR {v[$1] = $2; next} {d = $2 - v[$1]; if (d) s = s " " $1 "=" d}
 	END {print "BENCH phase=vmstat" s}' /tmp/vm0 /tmp/vm1
-grep -E '^(period_scale|walk_scale|place_scale|epoch_stretch|samples|drain_ns|epochs|epoch_ns|pebs_ns|place_ns) ' \
+grep -E '^(period_scale|period_boost|walk_scale|place_scale|epoch_stretch|samples|drain_ns|epochs|epoch_ns|pebs_ns|place_ns) ' \
 	/sys/kernel/debug/hyperplace/stats 2>/dev/null | tr '\n' ' ' |
 	awk 'NF {printf "BENCH phase=hp"; for (i = 1; i < NF; i += 2) printf " %s=%s", $i, $(i+1); print ""}'
 # DAMON's own account of its schemes (the damon variant)
