@@ -10,7 +10,7 @@ if [ "$(cat /sys/kernel/mm/hyperplace/enabled 2>/dev/null)" != 1 ]; then
 	echo "(HyperPlace is off: boot with hyperplace=on and a PEBS CPU)"
 	exit 0
 fi
-RE='^(hyperplace_(promoted|demoted|thp_split|victim_split|samples_load|samples_store|place_periods)|exchange_(success|flush_rounds)) '
+RE='^(hyperplace_(promoted|demoted|thp_split|victim_split|collapse_skipped|samples_load|samples_store|place_periods)|exchange_(success|flush_rounds)) '
 grep -E "$RE" /proc/vmstat | sort > /tmp/demo-vm0
 echo "gups: 768 MiB (FMEM is 512 MiB), the last 96 MiB get 90% of the updates"
 /tests/gups -s 768 -f 8 -p 90 -n 2097152 -M -w 20 | awk '
