@@ -24,6 +24,9 @@ workload, side by side in one run, and reports per run:
                  balancing's hint faults and promotions run there)
   steady%        the same over the measured phase only: what management
                  costs once the hot data has moved
+  steady_moved   pages moved during the measured phase (migrations, and
+                 both pages of each exchange): churn, or a warm-up too
+                 short to converge
   converge_s     seconds of warm-up until 90% of the hot data was on FMEM
                  (-1: never; for gups-move, after the move)
 
@@ -87,7 +90,10 @@ def parse_bench(lines):
 def run_one(args, variant, workload):
     name, vcmd, vsetup, vargs = variant
     wname, wrun = workload
-    run = wrun.split() + vargs.split() + ["-w", str(args.warmup)]
+    run = wrun.split() + vargs.split()
+    # A workload's own -w (workloads.list) stands unless --warmup is given
+    if args.warmup is not None or "-w" not in run:
+        run += ["-w", str(args.warmup if args.warmup is not None else 30)]
     cmdline = (harness.BASE_CMDLINE + " loglevel=4 ht.mode=demo ht.demo=bench-tier"
                + " ht.bench.run=" + ",".join(run))
     if vsetup:
@@ -184,6 +190,17 @@ def vm(r, *keys):
     return sum(r.get("vmstat." + k, 0) for k in keys)
 
 
+def steady_moved(r):
+    """Pages moved during the measured phase: migrations plus both pages
+    of each exchange, from /proc/vmstat read before and after it."""
+    if "warm_vm.pgmigrate_success" not in r:
+        return None
+    moved = 0
+    for k, w in (("pgmigrate_success", 1), ("exchange_success", 2)):
+        moved += w * (r.get("end_vm." + k, 0) - r.get("warm_vm." + k, 0))
+    return moved
+
+
 COLUMNS = [
     # header, width, value(r)
     ("variant", 15, lambda r: r["variant"]),
@@ -196,6 +213,7 @@ COLUMNS = [
     ("hint_faults", 11, lambda r: vm(r, "numa_hint_faults")),
     ("mgmt%", 7, lambda r: mgmt_pct(r, "mgmt_run")),
     ("steady%", 7, lambda r: mgmt_pct(r, "mgmt_steady")),
+    ("steady_moved", 12, steady_moved),
     ("converge_s", 10, lambda r: r.get("converge_moved.converge_s",
                                        r.get("converge.converge_s"))),
     ("hot_on_fmem", 11, lambda r: r.get("end.hot_on_fmem")),
@@ -352,8 +370,9 @@ def main():
                           "that PEBS-driven variants work; inert without counters)")
     ap.add_argument("--variant", default=None, help="only these variants (a,b)")
     ap.add_argument("--workload", default=None, help="only these workloads (a,b)")
-    ap.add_argument("--warmup", type=float, default=30,
-                    help="warm-up seconds, the same for every variant (default 30)")
+    ap.add_argument("--warmup", type=float, default=None,
+                    help="warm-up seconds for every workload and variant "
+                    "(default: the workload's -w in workloads.list, else 30)")
     ap.add_argument("--jobs", type=int, default=1,
                     help="boots at once (each guest has 2 vCPUs; default 1)")
     ap.add_argument("--cmdline", default="", help="more kernel command line")

@@ -225,6 +225,8 @@ static inline void bench_warmup(double secs, void (*step)(void),
 		if (hot && conv < 0 && bench_now() >= next) {
 			next += 1;
 			share = bench_fmem_pages(hot, hot_len);
+			printf("# %.0fs hot_share=%.3f\n", bench_now() - t0,
+			       share);
 			if (share >= 0.9)
 				conv = bench_now() - t0;
 		}
@@ -405,6 +407,32 @@ static inline void bench_report(uint64_t ops, double wall, int have_model)
 }
 
 /*
+ * The page-movement counters of /proc/vmstat, as a BENCH line: read at the
+ * start and the end of the measured phase, they tell what moved during it.
+ */
+static inline void bench_vmstat_report(const char *phase)
+{
+	static const char * const keys[] = {
+		"exchange_success", "pgmigrate_success", "hyperplace_promoted",
+		"hyperplace_demoted", "pgpromote_success", "numa_hint_faults",
+	};
+	char name[64];
+	unsigned long long v;
+	FILE *f = fopen("/proc/vmstat", "r");
+	size_t i;
+
+	if (!f)
+		return;
+	printf("BENCH phase=%s", phase);
+	while (fscanf(f, "%63s %llu", name, &v) == 2)
+		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+			if (!strcmp(name, keys[i]))
+				printf(" %s=%llu", name, v);
+	printf("\n");
+	fclose(f);
+}
+
+/*
  * The measured phase: reset the model, run @run for @ops operations (it
  * returns how many it did), report them and what management cost during
  * them (mgmt_steady) and since @m0 (mgmt_run: warm-up and measurement).
@@ -412,12 +440,17 @@ static inline void bench_report(uint64_t ops, double wall, int have_model)
 static inline void bench_measure(uint64_t (*run)(size_t), size_t ops,
 				 struct bench_mgmt m0)
 {
-	int have_model = bench_model_reset();
-	struct bench_mgmt m1 = bench_mgmt_now();
+	int have_model;
+	struct bench_mgmt m1;
+
+	bench_vmstat_report("warm_vm");
+	have_model = bench_model_reset();
+	m1 = bench_mgmt_now();
 	double t = bench_now();
 	uint64_t done = run(ops);
 
 	bench_report(done, bench_now() - t, have_model);
+	bench_vmstat_report("end_vm");
 	bench_mgmt_report("mgmt_steady", m1);
 	bench_mgmt_report("mgmt_run", m0);
 }
