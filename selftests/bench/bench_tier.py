@@ -27,6 +27,11 @@ workload, side by side in one run, and reports per run:
   steady_moved   pages moved during the measured phase (migrations, and
                  both pages of each exchange): churn, or a warm-up too
                  short to converge
+  steady_scan/s  pages of address space HyperPlace's placement walked and
+                 fast-tier page frames it looked at for idle page cache,
+                 per second of the measured phase: each is a struct page
+                 read or more, so what a settled placement costs the
+                 workload's caches
   converge_s     seconds of warm-up until 90% of the hot data was on FMEM
                  (-1: never; for gups-move, after the move)
 
@@ -201,6 +206,19 @@ def steady_moved(r):
     return moved
 
 
+def steady_scan(r):
+    """Pages whose page tables HyperPlace's placement walked plus fast-tier
+    page frames it looked at for idle page cache, per second of the
+    measured phase: what a settled placement still reads."""
+    if "warm_vm.hyperplace_place_walked" not in r:
+        return None
+    n = 0
+    for k in ("hyperplace_place_walked", "hyperplace_cache_scanned"):
+        n += r.get("end_vm." + k, 0) - r.get("warm_vm." + k, 0)
+    wall = r.get("measured.wall_s")
+    return n / wall if wall else None
+
+
 COLUMNS = [
     # header, width, value(r)
     ("variant", 15, lambda r: r["variant"]),
@@ -214,6 +232,7 @@ COLUMNS = [
     ("mgmt%", 7, lambda r: mgmt_pct(r, "mgmt_run")),
     ("steady%", 7, lambda r: mgmt_pct(r, "mgmt_steady")),
     ("steady_moved", 12, steady_moved),
+    ("steady_scan/s", 13, steady_scan),
     ("converge_s", 10, lambda r: r.get("converge_moved.converge_s",
                                        r.get("converge.converge_s"))),
     ("hot_on_fmem", 11, lambda r: r.get("end.hot_on_fmem")),

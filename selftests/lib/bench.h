@@ -412,9 +412,10 @@ static inline void bench_report(uint64_t ops, double wall, int have_model)
  */
 static inline void bench_vmstat_report(const char *phase)
 {
-	/* What bench_tier.py's steady_moved adds up */
+	/* What bench_tier.py's steady_moved and steady_scan/s add up */
 	static const char * const keys[] = {
 		"exchange_success", "pgmigrate_success",
+		"hyperplace_place_walked", "hyperplace_cache_scanned",
 	};
 	char name[64];
 	unsigned long long v;
