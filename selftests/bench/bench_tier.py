@@ -195,28 +195,30 @@ def vm(r, *keys):
     return sum(r.get("vmstat." + k, 0) for k in keys)
 
 
+def measured_delta(r, weights):
+    """Weighted sum of what the /proc/vmstat counters @weights ({name:
+    weight}) grew by over the measured phase (bench.h reads them at both
+    ends), or None if the run did not read the first of them."""
+    if "warm_vm." + next(iter(weights)) not in r:
+        return None
+    return sum(w * (r.get("end_vm." + k, 0) - r.get("warm_vm." + k, 0))
+               for k, w in weights.items())
+
+
 def steady_moved(r):
     """Pages moved during the measured phase: migrations plus both pages
-    of each exchange, from /proc/vmstat read before and after it."""
-    if "warm_vm.pgmigrate_success" not in r:
-        return None
-    moved = 0
-    for k, w in (("pgmigrate_success", 1), ("exchange_success", 2)):
-        moved += w * (r.get("end_vm." + k, 0) - r.get("warm_vm." + k, 0))
-    return moved
+    of each exchange."""
+    return measured_delta(r, {"pgmigrate_success": 1, "exchange_success": 2})
 
 
 def steady_scan(r):
     """Pages whose page tables HyperPlace's placement walked plus fast-tier
     page frames it looked at for idle page cache, per second of the
     measured phase: what a settled placement still reads."""
-    if "warm_vm.hyperplace_place_walked" not in r:
-        return None
-    n = 0
-    for k in ("hyperplace_place_walked", "hyperplace_cache_scanned"):
-        n += r.get("end_vm." + k, 0) - r.get("warm_vm." + k, 0)
+    n = measured_delta(r, {"hyperplace_place_walked": 1,
+                           "hyperplace_cache_scanned": 1})
     wall = r.get("measured.wall_s")
-    return n / wall if wall else None
+    return n / wall if n is not None and wall else None
 
 
 COLUMNS = [
