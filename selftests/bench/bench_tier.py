@@ -116,7 +116,13 @@ def run_one(args, variant, workload):
         os.unlink(qmp)
     extra = ["-object", "tier-model,id=tm,enabled=off",
              "-qmp", "unix:%s,server=on,wait=off" % qmp]
-    argv = harness.qemu_argv(args, "guest", cmdline, extra)
+    if args.icount is not None:
+        # Deterministic virtual time: one guest instruction is 2^shift ns,
+        # and an idle guest jumps to its next timer.  CPU times measured
+        # in the guest are then instruction counts, free of TCG's uneven
+        # costs (see --icount).
+        extra += ["-icount", "shift=%d,sleep=off" % args.icount]
+    argv = harness.qemu_argv(args, "guest", cmdline, extra, smp=args.smp)
     log = os.path.join(logs, "bench-%s%s-%s.log" % (tag, name, wname))
     print("bench: %s / %s (console %s)" % (name, wname, log))
     sys.stdout.flush()
@@ -397,6 +403,17 @@ def main():
     ap.add_argument("--jobs", type=int, default=1,
                     help="boots at once (each guest has 2 vCPUs; default 1)")
     ap.add_argument("--cmdline", default="", help="more kernel command line")
+    ap.add_argument("--icount", type=int, default=None, metavar="SHIFT",
+                    help="run under -icount shift=SHIFT,sleep=off: virtual "
+                    "time counts guest instructions (2^SHIFT ns each), so "
+                    "mgmt%% becomes a share of guest instructions, the same "
+                    "on every host; TCG's uneven cost per instruction "
+                    "(MSRs, interrupts, TLB flushes) drops out.  Single-"
+                    "threaded TCG: slower; combine with --smp 1")
+    ap.add_argument("--smp", type=int, default=None,
+                    help="vCPUs (default 2).  Under --icount every vCPU's "
+                    "clock advances while another runs, so per-thread CPU "
+                    "times are exact only with one vCPU")
     ap.add_argument("--timeout", type=int, default=1200, help="per boot, seconds")
     ap.add_argument("--gate", action="store_true",
                     help="fail unless HyperPlace's FMEM share is >= 0.85 and "
