@@ -21,13 +21,10 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 
 #define HP_SYSFS	"/sys/kernel/mm/hyperplace/"
 #define HP_INJECT	"/sys/kernel/debug/hyperplace/inject"
 #define HP_STATS	"/sys/kernel/debug/hyperplace/stats"
-#define PR_SET_HYPERPLACE	74
-#define PR_HYPERPLACE_INCLUDE	1
 
 #define BUF_SIZE	(1UL << 30)
 #define HOT_OFF		(256UL << 20)
@@ -102,7 +99,7 @@ int main(void)
 	/* The full residency walk of every epoch, then a bounded one. */
 	if (write_file(HP_SYSFS "resid_walk_mb", "0") ||
 	    write_file(HP_SYSFS "enabled", "1") ||
-	    prctl(PR_SET_HYPERPLACE, PR_HYPERPLACE_INCLUDE, 0, 0, 0)) {
+	    write_file("/proc/self/hyperplace", "include")) {
 		printf("not ok 1 cannot enable HyperPlace\n");
 		return 1;
 	}
