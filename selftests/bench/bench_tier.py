@@ -11,7 +11,8 @@ workload, side by side in one run, and reports per run:
   fmem_share     share of the memory accesses that miss the modelled
                  caches (the ones a tier serves) served by FMEM
   mem_ns/op      modelled memory time per operation (misses x latency)
-  ops/s          the workload's own rate (TCG wall clock: compare within
+  ops/s          the workload's own rate (guest clock: under --icount
+                 virtual time, else TCG's wall clock, to compare within
                  a run only)
   promoted, demoted    pages moved up and down (vmstat: HyperPlace's own
                  counters, NUMA balancing's pgpromote_success, demotions)
@@ -34,6 +35,17 @@ workload, side by side in one run, and reports per run:
                  workload's caches
   converge_s     seconds of warm-up until 90% of the hot data was on FMEM
                  (-1: never; for gups-move, after the move)
+
+With --icount SHIFT (make bench's default, SHIFT 3) the guest runs
+under QEMU's deterministic virtual time: each guest instruction takes
+2^SHIFT ns of guest time, an idle guest jumps to its next timer, and the
+host's speed and load change nothing the guest measures.  CPU times are
+then counts of guest instructions, so mgmt% is the share of a CPU that
+retires one instruction per 2^SHIFT ns (125 MIPS at 3: about the speed
+of TCG on the reference machine, so a run takes as long as in real
+time, while a real CPU retires 10-30 times more, and the same
+management work is a correspondingly smaller share of it).  Copies by
+REP MOVS/STOS count one instruction per iteration.
 
 Variants (variants.list) are an extra kernel command line, setup commands
 run in the guest before the workload, and extra workload arguments (the
