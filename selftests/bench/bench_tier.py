@@ -38,8 +38,8 @@ workload, side by side in one run, and reports per run:
 
 With --icount SHIFT (make bench's default, SHIFT 3) the guest runs
 under QEMU's deterministic virtual time: each guest instruction takes
-2^SHIFT ns of guest time, an idle guest jumps to its next timer, and the
-host's speed and load change nothing the guest measures.  CPU times are
+2^SHIFT ns of guest time, and while the guest runs, the host's speed and
+load change nothing it measures (idle, it waits in real time).  CPU times are
 then counts of guest instructions, so mgmt% is the share of a CPU that
 retires one instruction per 2^SHIFT ns (125 MIPS at 3: about the speed
 of TCG on the reference machine, so a run takes as long as in real
@@ -129,11 +129,14 @@ def run_one(args, variant, workload):
     extra = ["-object", "tier-model,id=tm,enabled=off",
              "-qmp", "unix:%s,server=on,wait=off" % qmp]
     if args.icount is not None:
-        # Deterministic virtual time: one guest instruction is 2^shift ns,
-        # and an idle guest jumps to its next timer.  CPU times measured
-        # in the guest are then instruction counts, free of TCG's uneven
-        # costs (see --icount).
-        extra += ["-icount", "shift=%d,sleep=off" % args.icount]
+        # Deterministic virtual time while the guest runs: one guest
+        # instruction is 2^shift ns.  CPU times measured in the guest are
+        # then instruction counts, free of TCG's uneven costs (see
+        # --icount).  sleep=on: an idle guest waits in real time, as when
+        # it waits for the host's reply to a QMP request; with sleep=off
+        # its clock jumped to the next timer and the request's 60 s
+        # timeout could pass before a loaded host answered (2 runs of 49).
+        extra += ["-icount", "shift=%d,sleep=on" % args.icount]
     argv = harness.qemu_argv(args, "guest", cmdline, extra, smp=args.smp)
     log = os.path.join(logs, "bench-%s%s-%s.log" % (tag, name, wname))
     print("bench: %s / %s (console %s)" % (name, wname, log))
@@ -416,7 +419,7 @@ def main():
                     help="boots at once (each guest has 2 vCPUs; default 1)")
     ap.add_argument("--cmdline", default="", help="more kernel command line")
     ap.add_argument("--icount", type=int, default=None, metavar="SHIFT",
-                    help="run under -icount shift=SHIFT,sleep=off: virtual "
+                    help="run under -icount shift=SHIFT,sleep=on: virtual "
                     "time counts guest instructions (2^SHIFT ns each), so "
                     "mgmt%% becomes a share of guest instructions, the same "
                     "on every host; TCG's uneven cost per instruction "
