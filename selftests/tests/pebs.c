@@ -9,7 +9,12 @@
  *  2. load samples: >= 99% of data addresses inside the buffer, sample
  *     count within 10% of qualifying loads / period, latency above ldlat;
  *  3. the same for stores;
- *  4. cost: a memory-bound loop with the tier model off, on, and on with
+ *  4. instructions (-i: under -icount, where the emulation counts the
+ *     instructions each vCPU retires): a loop of 2 x 10^6 user
+ *     instructions counts 2 x 10^6 (+ at most 200) with exclude_kernel,
+ *     and under 1% of that with exclude_user; without -i the counter
+ *     only has to move (it is derived from the virtual clock);
+ *  5. cost: a memory-bound loop with the tier model off, on, and on with
  *     load sampling, in one run (reported; every load misses the cache
  *     model here, its worst case: fails only when the model costs 20x
  *     plain TCG or sampling 5x the model alone).
@@ -35,6 +40,7 @@
 #define LDLAT 64
 #define RING_PAGES 256			/* 1 MiB of samples */
 #define ROUNDS 5			/* of each cost measurement */
+#define LOOPS 1000000			/* of the two-instruction loop */
 
 static long read_long(const char *path)
 {
@@ -264,8 +270,51 @@ static double min_d(double a, double b)
 	return a < b ? a : b;
 }
 
-int main(void)
+/* Instructions counted over LOOPS x (dec; jnz), user or kernel only */
+static long long count_loop(int user)
 {
+	struct perf_event_attr a = {
+		.size = sizeof(a), .type = PERF_TYPE_HARDWARE,
+		.config = PERF_COUNT_HW_INSTRUCTIONS, .disabled = 1,
+		.exclude_kernel = user, .exclude_user = !user,
+		.exclude_hv = 1,
+	};
+	long long v = -1;
+	long n = LOOPS;
+	int fd = perf_open(&a);
+
+	if (fd < 0)
+		return -1;
+	ioctl(fd, PERF_EVENT_IOC_ENABLE, 0);
+	asm volatile("1: dec %0\n\tjnz 1b" : "+r"(n));
+	ioctl(fd, PERF_EVENT_IOC_DISABLE, 0);
+	if (read(fd, &v, sizeof(v)) != sizeof(v))
+		v = -1;
+	close(fd);
+	return v;
+}
+
+static void check_instructions(int icount)
+{
+	long long u = count_loop(1), k = count_loop(0);
+
+	printf("# instructions over %d x (dec; jnz): user %lld, kernel %lld\n",
+	       LOOPS, u, k);
+	if (!icount) {
+		tap(u > 0, "instructions counted (from the virtual clock)");
+		tap(1, "exact count # SKIP needs -icount (test option -i)");
+		return;
+	}
+	tap(u >= 2LL * LOOPS && u <= 2LL * LOOPS + 200,
+	    "user instructions exact under -icount: %lld for %lld",
+	    u, 2LL * LOOPS);
+	tap(k >= 0 && k < 2LL * LOOPS / 100,
+	    "kernel instructions of a user loop: %lld", k);
+}
+
+int main(int argc, char **argv)
+{
+	int icount = argc > 1 && !strcmp(argv[1], "-i");
 	char pmu[64];
 	long precise;
 	struct samples s;
@@ -273,7 +322,7 @@ int main(void)
 	double t_off, t_on, t_pebs;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("TAP version 13\n1..7\n");
+	printf("TAP version 13\n1..9\n");
 
 	read_str("/sys/bus/event_source/devices/cpu/caps/pmu_name", pmu,
 		 sizeof(pmu));
@@ -296,6 +345,7 @@ int main(void)
 
 	check(1, precise);
 	check(0, precise);
+	check_instructions(icount);
 
 	/* Cost, one run: tier model off, on, on with PEBS load sampling */
 	if (qom_enable(0)) {
