@@ -18,11 +18,18 @@ workload, side by side in one run, and reports per run:
                  counters, NUMA balancing's pgpromote_success, demotions)
   flushes        exchange TLB-flush rounds (HyperPlace)
   mgmt%          management CPU as a share of one CPU, from the warm-up's
-                 start to the end: CPU time of the management threads
-                 (khyperplaced, kdamond.*, kswapd*, kcompactd*), or
-                 HyperPlace's own accounting where larger (it includes
-                 the PEBS handler), plus the workload's system time (NUMA
-                 balancing's hint faults and promotions run there)
+                 start to the end.  Under --icount: the instructions
+                 retired by the management threads (khyperplaced,
+                 kdamond.*, kswapd*, kcompactd*) and by the workload's
+                 processes in the kernel (NUMA balancing's hint faults
+                 and promotions, HyperPlace's PMIs, and page faults alike
+                 for every variant), counted per task by the guest's PMU,
+                 against the instructions one CPU retires meanwhile; the
+                 workload's kernel instructions in the "none" run of the
+                 same results (ticks, its own faults) are taken off.
+                 Without --icount: CPU time of the management threads,
+                 or HyperPlace's own accounting where larger (it includes
+                 the PEBS handler), plus the workload's system time
   steady%        the same over the measured phase only: what management
                  costs once the hot data has moved
   steady_moved   pages moved during the measured phase (migrations, and
@@ -39,9 +46,12 @@ workload, side by side in one run, and reports per run:
 With --icount SHIFT (make bench's default, SHIFT 3) the guest runs
 under QEMU's deterministic virtual time: each guest instruction takes
 2^SHIFT ns of guest time, and while the guest runs, the host's speed and
-load change nothing it measures (idle, it waits in real time).  CPU times are
-then counts of guest instructions, so mgmt% is the share of a CPU that
-retires one instruction per 2^SHIFT ns (125 MIPS at 3: about the speed
+load change nothing it measures (idle, it waits in real time).  The
+emulated PMU then counts the instructions each vCPU retires, per task
+and privilege level, and mgmt% is the management's instructions as a
+share of a CPU that retires one instruction per 2^SHIFT ns (CPU time
+would also count the other vCPU's instructions, as all vCPUs advance one
+virtual clock) (125 MIPS at 3: about the speed
 of TCG on the reference machine, so a run takes as long as in real
 time, while a real CPU retires 10-30 times more, and the same
 management work is a correspondingly smaller share of it).  Copies by
@@ -145,6 +155,8 @@ def run_one(args, variant, workload):
         argv, log, args.timeout, args.verbose, relay=harness.QmpRelay(qmp))
     res = parse_bench(lines)
     res["variant"], res["workload"] = name, wname
+    if args.icount is not None:
+        res["icount_shift"] = args.icount
     problems = []
     if timed_out or not any(ln.startswith("HT-DONE") for ln in lines):
         problems.append("did not finish")
@@ -174,13 +186,47 @@ def run_one(args, variant, workload):
     return res
 
 
+# Per (workload, phase): the share of a CPU the workload's processes spent
+# in the kernel in the "none" run of the same results (set_floors())
+FLOORS = {}
+
+
+def task_kinsns_pct(r, phase):
+    el = r.get(phase + ".elapsed_s") or 1
+    return 100 * r.get(phase + ".task_kinsns", 0) / (
+        el * 1e9 / (1 << int(r["icount_shift"])))
+
+
+def set_floors(results):
+    """The kernel work every variant's workload does (timer ticks, its own
+    page faults and system calls), from the "none" runs."""
+    FLOORS.clear()
+    for r in results:
+        if r["variant"] != "none" or r.get("icount_shift") is None:
+            continue
+        for phase in ("mgmt_run", "mgmt_steady"):
+            if r.get(phase + ".task_kinsns") is not None:
+                FLOORS[(r["workload"], phase)] = task_kinsns_pct(r, phase)
+
+
 def mgmt_pct(r, phase):
-    """Management CPU as a share of one CPU: the management threads, with
+    """Management CPU as a share of one CPU.  Under --icount, instructions:
+    those the management threads retired, and those the workload's
+    processes retired in the kernel beyond the "none" run's (set_floors(),
+    when the results have one), against what one CPU retires in the phase
+    (one per 2^shift ns).  Otherwise CPU time: the management threads, with
     khyperplaced's CPU time replaced by HyperPlace's own accounting where
     that is larger (it includes the PEBS handler, which runs in no thread),
     plus the workload's system time (hint faults and the promotions they
     do; also its own page faults and the benchmark's move_pages() calls,
     alike for every variant)."""
+    shift = r.get("icount_shift")
+    ti = r.get(phase + ".threads_insns")
+    if shift is not None and ti is not None:
+        el = r.get(phase + ".elapsed_s") or 1
+        one_cpu = el * 1e9 / (1 << int(shift))
+        task = task_kinsns_pct(r, phase) - FLOORS.get((r["workload"], phase), 0)
+        return 100 * ti / one_cpu + max(task, 0)
     th = r.get(phase + ".threads_pct")
     if th is None:
         return None
@@ -275,6 +321,7 @@ def fmt(v, w):
 
 
 def tables(results, workloads):
+    set_floors(results)
     out = []
     for wname in workloads:
         rows = [r for r in results if r["workload"] == wname]

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <linux/perf_event.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -246,6 +247,8 @@ static inline void bench_warmup(double secs, void (*step)(void),
  */
 struct bench_mgmt {
 	double t, threads, hp_thread, hp, task_sys;
+	/* instructions (see bench_insn_open): threads, khyperplaced, task */
+	long long i_threads, i_hp, i_task;
 };
 
 /* The workload's processes when not this one alone (gups -P) */
@@ -270,6 +273,107 @@ static inline double bench_pid_sys(pid_t pid)
 	return st / (double)sysconf(_SC_CLK_TCK);
 }
 
+/* Whether the task named in /proc/<pid>/stat @line manages memory */
+static inline int bench_mgmt_thread(const char *line)
+{
+	return strstr(line, "(khyperplaced)") || strstr(line, "(kdamond.") ||
+	       strstr(line, "(kswapd") || strstr(line, "(kcompactd");
+}
+
+/*
+ * Instruction counters, one per task: every management thread (counting
+ * at all levels; kernel threads run in the kernel only) and the
+ * workload's processes (kernel only: page faults, NUMA balancing's hint
+ * faults and the promotions they do, PMIs that hit them).  Under QEMU's
+ * -icount these count exactly what each task retired (the emulated PMU
+ * counts each vCPU's own instructions), where CPU time would also count
+ * the other vCPU's: make bench reports management as instructions then.
+ * Opened at the first bench_mgmt_now(), after the workload's processes
+ * exist; the management threads are those alive then.
+ */
+#define BENCH_INSN_MAX	64
+static int bench_insn_fd[BENCH_INSN_MAX];
+static char bench_insn_kind[BENCH_INSN_MAX];	/* t, h (khyperplaced), w */
+static int bench_insn_n = -1;
+
+static inline void bench_insn_add(pid_t pid, char kind)
+{
+	struct perf_event_attr a = {
+		.size = sizeof(a), .type = PERF_TYPE_HARDWARE,
+		.config = PERF_COUNT_HW_INSTRUCTIONS,
+		.exclude_user = kind == 'w', .exclude_hv = 1,
+	};
+	int fd;
+
+	if (bench_insn_n < 0 || bench_insn_n == BENCH_INSN_MAX)
+		return;
+	fd = syscall(__NR_perf_event_open, &a, pid, -1, -1, 0);
+	if (fd < 0) {
+		/* No PMU: report no instruction counts at all */
+		while (bench_insn_n > 0)
+			close(bench_insn_fd[--bench_insn_n]);
+		bench_insn_n = -2;
+		return;
+	}
+	bench_insn_fd[bench_insn_n] = fd;
+	bench_insn_kind[bench_insn_n++] = kind;
+}
+
+static inline void bench_insn_open(void)
+{
+	char path[300], line[512];
+	struct dirent *d;
+	DIR *dir;
+	FILE *f;
+	int i;
+
+	bench_insn_n = 0;
+	bench_insn_add(getpid(), 'w');
+	for (i = 0; i < bench_npids; i++)
+		bench_insn_add(bench_pids[i], 'w');
+	dir = opendir("/proc");
+	while (dir && (d = readdir(dir))) {
+		if (d->d_name[0] < '1' || d->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", d->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(line, sizeof(line), f) && bench_mgmt_thread(line))
+			bench_insn_add(atoi(d->d_name),
+				       strstr(line, "(khyperplaced)") ? 'h' : 't');
+		fclose(f);
+	}
+	if (dir)
+		closedir(dir);
+}
+
+/* Sum the counters into @m (-1 each without a PMU) */
+static inline void bench_insn_read(struct bench_mgmt *m)
+{
+	long long v;
+	int i;
+
+	m->i_threads = m->i_hp = m->i_task = 0;
+	if (bench_insn_n == -1)
+		bench_insn_open();
+	if (bench_insn_n < 0) {
+		m->i_threads = m->i_hp = m->i_task = -1;
+		return;
+	}
+	for (i = 0; i < bench_insn_n; i++) {
+		if (read(bench_insn_fd[i], &v, sizeof(v)) != sizeof(v))
+			continue;
+		if (bench_insn_kind[i] == 'w') {
+			m->i_task += v;
+			continue;
+		}
+		m->i_threads += v;
+		if (bench_insn_kind[i] == 'h')
+			m->i_hp += v;
+	}
+}
+
 /* CPU seconds of the management threads; *@hp_thread: khyperplaced's */
 static inline double bench_threads_cpu(double *hp_thread)
 {
@@ -286,9 +390,7 @@ static inline double bench_threads_cpu(double *hp_thread)
 		f = fopen(path, "r");
 		if (!f)
 			continue;
-		if (fgets(line, sizeof(line), f) &&
-		    (strstr(line, "(khyperplaced)") || strstr(line, "(kdamond.") ||
-		     strstr(line, "(kswapd") || strstr(line, "(kcompactd")) &&
+		if (fgets(line, sizeof(line), f) && bench_mgmt_thread(line) &&
 		    (p = strrchr(line, ')')) &&
 		    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
 			   &ut, &st) == 2) {
@@ -333,6 +435,7 @@ static inline struct bench_mgmt bench_mgmt_now(void)
 	m.task_sys = ru.ru_stime.tv_sec + ru.ru_stime.tv_usec * 1e-6;
 	for (i = 0; i < bench_npids; i++)
 		m.task_sys += bench_pid_sys(bench_pids[i]);
+	bench_insn_read(&m);
 	return m;
 }
 
@@ -344,11 +447,16 @@ static inline void bench_mgmt_report(const char *phase, struct bench_mgmt a)
 
 	printf("BENCH phase=%s elapsed_s=%.2f threads_cpu_s=%.3f hp_cpu_s=%.3f "
 	       "task_sys_s=%.3f threads_pct=%.3f hp_thread_pct=%.3f hp_pct=%.3f "
-	       "task_sys_pct=%.3f\n",
+	       "task_sys_pct=%.3f",
 	       phase, el, b.threads - a.threads, b.hp - a.hp,
 	       b.task_sys - a.task_sys, 100 * (b.threads - a.threads) / el,
 	       100 * (b.hp_thread - a.hp_thread) / el,
 	       100 * (b.hp - a.hp) / el, 100 * (b.task_sys - a.task_sys) / el);
+	if (a.i_task >= 0 && b.i_task >= 0)
+		printf(" threads_insns=%lld hp_thread_insns=%lld task_kinsns=%lld",
+		       b.i_threads - a.i_threads, b.i_hp - a.i_hp,
+		       b.i_task - a.i_task);
+	printf("\n");
 }
 
 static inline int bench_model_reset(void)
