@@ -302,6 +302,8 @@ static inline void bench_insn_add(pid_t pid, char kind)
 		.size = sizeof(a), .type = PERF_TYPE_HARDWARE,
 		.config = PERF_COUNT_HW_INSTRUCTIONS,
 		.exclude_user = kind == 'w', .exclude_hv = 1,
+		.read_format = PERF_FORMAT_TOTAL_TIME_ENABLED |
+			       PERF_FORMAT_TOTAL_TIME_RUNNING,
 	};
 	int fd;
 
@@ -348,9 +350,16 @@ static inline void bench_insn_open(void)
 		closedir(dir);
 }
 
-/* Sum the counters into @m (-1 each without a PMU) */
+/*
+ * Sum the counters into @m (-1 each without a PMU).  A counter that had
+ * to share the PMU (multiplexed: running less than enabled) is scaled,
+ * and bench_insn_scaled says so in the report.
+ */
+static int bench_insn_scaled;
+
 static inline void bench_insn_read(struct bench_mgmt *m)
 {
+	unsigned long long r[3];
 	long long v;
 	int i;
 
@@ -362,8 +371,13 @@ static inline void bench_insn_read(struct bench_mgmt *m)
 		return;
 	}
 	for (i = 0; i < bench_insn_n; i++) {
-		if (read(bench_insn_fd[i], &v, sizeof(v)) != sizeof(v))
+		if (read(bench_insn_fd[i], r, sizeof(r)) != sizeof(r))
 			continue;
+		v = r[0];
+		if (r[2] && r[2] < r[1]) {
+			v = (long long)((double)r[0] * r[1] / r[2]);
+			bench_insn_scaled = 1;
+		}
 		if (bench_insn_kind[i] == 'w') {
 			m->i_task += v;
 			continue;
@@ -453,9 +467,9 @@ static inline void bench_mgmt_report(const char *phase, struct bench_mgmt a)
 	       100 * (b.hp_thread - a.hp_thread) / el,
 	       100 * (b.hp - a.hp) / el, 100 * (b.task_sys - a.task_sys) / el);
 	if (a.i_task >= 0 && b.i_task >= 0)
-		printf(" threads_insns=%lld hp_thread_insns=%lld task_kinsns=%lld",
-		       b.i_threads - a.i_threads, b.i_hp - a.i_hp,
-		       b.i_task - a.i_task);
+		printf(" threads_insns=%lld hp_thread_insns=%lld task_kinsns=%lld"
+		       " insns_scaled=%d", b.i_threads - a.i_threads,
+		       b.i_hp - a.i_hp, b.i_task - a.i_task, bench_insn_scaled);
 	printf("\n");
 }
 
