@@ -169,6 +169,12 @@ def run_one(args, variant, workload):
         problems.append("variant setup failed")
     if res.get("done.rc", 0) != 0:
         problems.append("workload exited with %s" % res.get("done.rc"))
+    if args.icount is not None and "measured.fmem_share" in res:
+        if res.get("mgmt_run.threads_insns") is None:
+            problems.append("no instruction counts: mgmt% is CPU time")
+        elif res.get("mgmt_run.insns_bad", 0):
+            problems.append("%d instruction counters missing or scaled"
+                            % res["mgmt_run.insns_bad"])
     for k in list(res):
         # A console line spliced into a BENCH line leaves a non-number.
         if "." in k and k.split(".", 1)[1] not in ("error", "tier_model") and \
@@ -206,7 +212,8 @@ def set_floors(results):
             continue
         for phase in ("mgmt_run", "mgmt_steady"):
             if r.get(phase + ".task_kinsns") is not None:
-                FLOORS[(r["workload"], phase)] = task_kinsns_pct(r, phase)
+                FLOORS[(r["workload"], phase, r["icount_shift"])] = \
+                    task_kinsns_pct(r, phase)
 
 
 def mgmt_pct(r, phase):
@@ -214,7 +221,8 @@ def mgmt_pct(r, phase):
     those the management threads retired, and those the workload's
     processes retired in the kernel beyond the "none" run's (set_floors(),
     when the results have one), against what one CPU retires in the phase
-    (one per 2^shift ns).  Otherwise CPU time: the management threads, with
+    (one per 2^shift ns; round-robin TCG runs one vCPU at a time, so that
+    is also what all vCPUs together retire when none idles).  Otherwise CPU time: the management threads, with
     khyperplaced's CPU time replaced by HyperPlace's own accounting where
     that is larger (it includes the PEBS handler, which runs in no thread),
     plus the workload's system time (hint faults and the promotions they
@@ -225,7 +233,8 @@ def mgmt_pct(r, phase):
     if shift is not None and ti is not None:
         el = r.get(phase + ".elapsed_s") or 1
         one_cpu = el * 1e9 / (1 << int(shift))
-        task = task_kinsns_pct(r, phase) - FLOORS.get((r["workload"], phase), 0)
+        task = task_kinsns_pct(r, phase) - FLOORS.get(
+            (r["workload"], phase, shift), 0)
         return 100 * ti / one_cpu + max(task, 0)
     th = r.get(phase + ".threads_pct")
     if th is None:

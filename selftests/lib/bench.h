@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <errno.h>
 #include <linux/perf_event.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -289,10 +290,14 @@ static inline int bench_mgmt_thread(const char *line)
  * counts each vCPU's own instructions), where CPU time would also count
  * the other vCPU's: make bench reports management as instructions then.
  * Opened at the first bench_mgmt_now(), after the workload's processes
- * exist; the management threads are those alive then.
+ * exist; the management threads are those alive then (a kernel thread
+ * started later is not counted; one that exits keeps its count).  The
+ * workloads are single-threaded: a process counts its first thread.
  */
 #define BENCH_INSN_MAX	64
 static int bench_insn_fd[BENCH_INSN_MAX];
+/* Tasks not counted, counts scaled or lost: reported as insns_bad */
+static int bench_insn_bad;
 static char bench_insn_kind[BENCH_INSN_MAX];	/* t, h (khyperplaced), w */
 static int bench_insn_n = -1;
 
@@ -307,14 +312,24 @@ static inline void bench_insn_add(pid_t pid, char kind)
 	};
 	int fd;
 
-	if (bench_insn_n < 0 || bench_insn_n == BENCH_INSN_MAX)
+	if (bench_insn_n < 0)
 		return;
+	if (bench_insn_n == BENCH_INSN_MAX) {
+		bench_insn_bad++;
+		return;
+	}
 	fd = syscall(__NR_perf_event_open, &a, pid, -1, -1, 0);
-	if (fd < 0) {
-		/* No PMU: report no instruction counts at all */
-		while (bench_insn_n > 0)
-			close(bench_insn_fd[--bench_insn_n]);
+	if (fd < 0 && kind == 'w' && pid == getpid() &&
+	    (errno == ENOENT || errno == EOPNOTSUPP || errno == ENODEV)) {
+		/* No instructions event at all: report no counts */
 		bench_insn_n = -2;
+		return;
+	}
+	if (fd < 0) {
+		/* A thread gone since the scan, or out of descriptors */
+		printf("# bench: no instruction counter for %d: %s\n",
+		       (int)pid, strerror(errno));
+		bench_insn_bad++;
 		return;
 	}
 	bench_insn_fd[bench_insn_n] = fd;
@@ -352,11 +367,9 @@ static inline void bench_insn_open(void)
 
 /*
  * Sum the counters into @m (-1 each without a PMU).  A counter that had
- * to share the PMU (multiplexed: running less than enabled) is scaled,
- * and bench_insn_scaled says so in the report.
+ * to share the PMU (multiplexed: running less than enabled) is scaled; it
+ * and a counter that could not be read count in bench_insn_bad.
  */
-static int bench_insn_scaled;
-
 static inline void bench_insn_read(struct bench_mgmt *m)
 {
 	unsigned long long r[3];
@@ -371,12 +384,15 @@ static inline void bench_insn_read(struct bench_mgmt *m)
 		return;
 	}
 	for (i = 0; i < bench_insn_n; i++) {
-		if (read(bench_insn_fd[i], r, sizeof(r)) != sizeof(r))
+		if (read(bench_insn_fd[i], r, sizeof(r)) != sizeof(r)) {
+			bench_insn_bad++;
 			continue;
+		}
 		v = r[0];
-		if (r[2] && r[2] < r[1]) {
-			v = (long long)((double)r[0] * r[1] / r[2]);
-			bench_insn_scaled = 1;
+		if (r[2] < r[1]) {
+			bench_insn_bad++;
+			if (r[2])
+				v = (long long)((double)r[0] * r[1] / r[2]);
 		}
 		if (bench_insn_kind[i] == 'w') {
 			m->i_task += v;
@@ -468,8 +484,9 @@ static inline void bench_mgmt_report(const char *phase, struct bench_mgmt a)
 	       100 * (b.hp - a.hp) / el, 100 * (b.task_sys - a.task_sys) / el);
 	if (a.i_task >= 0 && b.i_task >= 0)
 		printf(" threads_insns=%lld hp_thread_insns=%lld task_kinsns=%lld"
-		       " insns_scaled=%d", b.i_threads - a.i_threads,
-		       b.i_hp - a.i_hp, b.i_task - a.i_task, bench_insn_scaled);
+		       " insns_tasks=%d insns_bad=%d", b.i_threads - a.i_threads,
+		       b.i_hp - a.i_hp, b.i_task - a.i_task, bench_insn_n,
+		       bench_insn_bad);
 	printf("\n");
 }
 
