@@ -44,7 +44,7 @@ QEMU_STAMP := $(TOP)/qemu/.git/HEAD
 .PHONY: help deps linux qemu export status check-patches check-bisect check-bisect-cached \
 	kernel-debug test-debug \
 	kernel qemu-build initramfs test-guest test-host check demo boot boot-host clean distclean \
-	bench bench-tier bench-gate test-qtest
+	bench bench-tier bench-gate test-qtest kprof
 
 help:
 	@echo "HyperTier targets:"
@@ -182,6 +182,13 @@ test-qtest: qemu-build
 check: check-patches check-bisect-cached
 	@$(MAKE) --no-print-directory kernel qemu-build initramfs
 	@$(MAKE) --no-print-directory test-guest test-host test-qtest bench-gate
+
+# A TCG plugin that profiles the guest kernel's instructions per symbol
+# (selftests/tools/kprof/: kprof.c, kprof.py).
+kprof: $(OUT)/kprof.so
+$(OUT)/kprof.so: selftests/tools/kprof/kprof.c | linux qemu
+	$(CC) -O2 -Wall -shared -fPIC -o $@ $< -I qemu/include/qemu \
+		$$(pkg-config --cflags glib-2.0)
 
 demo: kernel qemu-build initramfs
 	@$(HARNESS) demo
