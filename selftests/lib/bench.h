@@ -281,6 +281,30 @@ static inline int bench_mgmt_thread(const char *line)
 	       strstr(line, "(kswapd") || strstr(line, "(kcompactd");
 }
 
+/* Call @fn with the pid and /proc/<pid>/stat line of each such task */
+static inline void bench_for_each_mgmt_thread(void (*fn)(pid_t, char *, void *),
+					      void *arg)
+{
+	char path[300], line[512];
+	struct dirent *d;
+	DIR *dir = opendir("/proc");
+	FILE *f;
+
+	while (dir && (d = readdir(dir))) {
+		if (d->d_name[0] < '1' || d->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", d->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(line, sizeof(line), f) && bench_mgmt_thread(line))
+			fn(atoi(d->d_name), line, arg);
+		fclose(f);
+	}
+	if (dir)
+		closedir(dir);
+}
+
 /*
  * Instruction counters, one per task: every management thread (counting
  * at all levels; kernel threads run in the kernel only) and the
@@ -336,33 +360,20 @@ static inline void bench_insn_add(pid_t pid, char kind)
 	bench_insn_kind[bench_insn_n++] = kind;
 }
 
+static inline void bench_insn_thread(pid_t pid, char *line, void *arg)
+{
+	bench_insn_add(pid, strstr(line, "(khyperplaced)") ? 'h' : 't');
+}
+
 static inline void bench_insn_open(void)
 {
-	char path[300], line[512];
-	struct dirent *d;
-	DIR *dir;
-	FILE *f;
 	int i;
 
 	bench_insn_n = 0;
 	bench_insn_add(getpid(), 'w');
 	for (i = 0; i < bench_npids; i++)
 		bench_insn_add(bench_pids[i], 'w');
-	dir = opendir("/proc");
-	while (dir && (d = readdir(dir))) {
-		if (d->d_name[0] < '1' || d->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/stat", d->d_name);
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		if (fgets(line, sizeof(line), f) && bench_mgmt_thread(line))
-			bench_insn_add(atoi(d->d_name),
-				       strstr(line, "(khyperplaced)") ? 'h' : 't');
-		fclose(f);
-	}
-	if (dir)
-		closedir(dir);
+	bench_for_each_mgmt_thread(bench_insn_thread, NULL);
 }
 
 /*
@@ -404,36 +415,33 @@ static inline void bench_insn_read(struct bench_mgmt *m)
 	}
 }
 
+/* Clock ticks of the management threads: all, khyperplaced's */
+struct bench_ticks {
+	unsigned long long sum, hp;
+};
+
+static inline void bench_ticks_add(pid_t pid, char *line, void *arg)
+{
+	struct bench_ticks *t = arg;
+	unsigned long long ut, st;
+	char *p = strrchr(line, ')');
+
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+			 &ut, &st) != 2)
+		return;
+	t->sum += ut + st;
+	if (strstr(line, "(khyperplaced)"))
+		t->hp += ut + st;
+}
+
 /* CPU seconds of the management threads; *@hp_thread: khyperplaced's */
 static inline double bench_threads_cpu(double *hp_thread)
 {
-	char path[300], line[512], *p;
-	unsigned long long ut, st, sum = 0, hp = 0;
-	struct dirent *d;
-	DIR *dir = opendir("/proc");
-	FILE *f;
+	struct bench_ticks t = { 0, 0 };
 
-	while (dir && (d = readdir(dir))) {
-		if (d->d_name[0] < '1' || d->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/stat", d->d_name);
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		if (fgets(line, sizeof(line), f) && bench_mgmt_thread(line) &&
-		    (p = strrchr(line, ')')) &&
-		    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
-			   &ut, &st) == 2) {
-			sum += ut + st;
-			if (strstr(line, "(khyperplaced)"))
-				hp += ut + st;
-		}
-		fclose(f);
-	}
-	if (dir)
-		closedir(dir);
-	*hp_thread = hp / (double)sysconf(_SC_CLK_TCK);
-	return sum / (double)sysconf(_SC_CLK_TCK);
+	bench_for_each_mgmt_thread(bench_ticks_add, &t);
+	*hp_thread = t.hp / (double)sysconf(_SC_CLK_TCK);
+	return t.sum / (double)sysconf(_SC_CLK_TCK);
 }
 
 static inline double bench_hp_cpu(void)
