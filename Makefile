@@ -67,6 +67,7 @@ help:
 	@echo "                      the benchmark suite: every variant x workload, tables"
 	@echo "                      and plot in out/bench/ (default: -icount shift=3, 2 jobs)"
 	@echo "  make bench-gate     the short suite make check runs (GUPS, three variants)"
+	@echo "  make kprof          TCG plugin profiling guest-kernel instructions per symbol"
 
 # ---------------------------------------------------------------------------
 # Dependencies
