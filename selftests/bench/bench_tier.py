@@ -197,9 +197,11 @@ def run_one(args, variant, workload):
 FLOORS = {}
 
 
-def task_kinsns_pct(r, phase):
+def insns_pct(r, phase, key):
+    """Instructions @key of @phase as a share of what one CPU retires in
+    it under --icount (one per 2^shift ns)."""
     el = r.get(phase + ".elapsed_s") or 1
-    return 100 * r.get(phase + ".task_kinsns", 0) / (
+    return 100 * r.get(phase + "." + key, 0) / (
         el * 1e9 / (1 << int(r["icount_shift"])))
 
 
@@ -213,7 +215,7 @@ def set_floors(results):
         for phase in ("mgmt_run", "mgmt_steady"):
             if r.get(phase + ".task_kinsns") is not None:
                 FLOORS[(r["workload"], phase, r["icount_shift"])] = \
-                    task_kinsns_pct(r, phase)
+                    insns_pct(r, phase, "task_kinsns")
 
 
 def mgmt_pct(r, phase):
@@ -222,20 +224,18 @@ def mgmt_pct(r, phase):
     processes retired in the kernel beyond the "none" run's (set_floors(),
     when the results have one), against what one CPU retires in the phase
     (one per 2^shift ns; round-robin TCG runs one vCPU at a time, so that
-    is also what all vCPUs together retire when none idles).  Otherwise CPU time: the management threads, with
+    is also what all vCPUs together retire when none idles).  Otherwise
+    CPU time: the management threads, with
     khyperplaced's CPU time replaced by HyperPlace's own accounting where
     that is larger (it includes the PEBS handler, which runs in no thread),
     plus the workload's system time (hint faults and the promotions they
     do; also its own page faults and the benchmark's move_pages() calls,
     alike for every variant)."""
     shift = r.get("icount_shift")
-    ti = r.get(phase + ".threads_insns")
-    if shift is not None and ti is not None:
-        el = r.get(phase + ".elapsed_s") or 1
-        one_cpu = el * 1e9 / (1 << int(shift))
-        task = task_kinsns_pct(r, phase) - FLOORS.get(
+    if shift is not None and r.get(phase + ".threads_insns") is not None:
+        task = insns_pct(r, phase, "task_kinsns") - FLOORS.get(
             (r["workload"], phase, shift), 0)
-        return 100 * ti / one_cpu + max(task, 0)
+        return insns_pct(r, phase, "threads_insns") + max(task, 0)
     th = r.get(phase + ".threads_pct")
     if th is None:
         return None
