@@ -12,8 +12,9 @@
  *  4. instructions (-i: under -icount, where the emulation counts the
  *     instructions each vCPU retires): a loop of 2 x 10^6 user
  *     instructions counts 2 x 10^6 (+ at most 200) with exclude_kernel,
- *     and under 1% of that with exclude_user; without -i the counter
- *     only has to move (it is derived from the virtual clock);
+ *     and under 1% of that with exclude_user, and a 4 KiB "rep movsb"
+ *     counts once, as on hardware, not once per byte; without -i the
+ *     counter only has to move (it is derived from the virtual clock);
  *  5. cost: a memory-bound loop with the tier model off, on, and on with
  *     load sampling, in one run (reported; every load misses the cache
  *     model here, its worst case: fails only when the model costs 20x
@@ -298,15 +299,50 @@ static long long count_loop(int user)
 	return v;
 }
 
+#define REPS	1000
+#define REP_LEN	4096
+
+/* User instructions counted over REPS x a REP_LEN-byte "rep movsb" */
+static long long count_rep(void)
+{
+	struct perf_event_attr a = {
+		.size = sizeof(a), .type = PERF_TYPE_HARDWARE,
+		.config = PERF_COUNT_HW_INSTRUCTIONS, .disabled = 1,
+		.exclude_kernel = 1, .exclude_hv = 1,
+	};
+	long long v = -1;
+	int fd = perf_open(&a);
+	long i;
+
+	if (fd < 0)
+		return -1;
+	ioctl(fd, PERF_EVENT_IOC_ENABLE, 0);
+	for (i = 0; i < REPS; i++) {
+		void *d = buf + BUF_SIZE / 2, *src = buf;
+		unsigned long n = REP_LEN;
+
+		asm volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(n)
+			     : : "memory");
+	}
+	ioctl(fd, PERF_EVENT_IOC_DISABLE, 0);
+	if (read(fd, &v, sizeof(v)) != sizeof(v))
+		v = -1;
+	close(fd);
+	return v;
+}
+
 static void check_instructions(int icount)
 {
-	long long u = count_loop(1), k = count_loop(0);
+	long long u = count_loop(1), k = count_loop(0), r = count_rep();
 
 	printf("# instructions over %d x (dec; jnz): user %lld, kernel %lld\n",
 	       LOOPS, u, k);
+	printf("# instructions over %d x (%d-byte rep movsb and the loop): %lld\n",
+	       REPS, REP_LEN, r);
 	if (!icount) {
 		tap(u > 0, "instructions counted (from the virtual clock)");
 		tap(1, "exact count # SKIP needs -icount (test option -i)");
+		tap(1, "rep movsb counted once # SKIP needs -icount");
 		return;
 	}
 	tap(u >= 2LL * LOOPS && u <= 2LL * LOOPS + 200,
@@ -314,6 +350,9 @@ static void check_instructions(int icount)
 	    u, 2LL * LOOPS);
 	tap(k >= 0 && k < 2LL * LOOPS / 100,
 	    "kernel instructions of a user loop: %lld", k);
+	/* Once per instruction, plus the loop's own: not once per byte */
+	tap(r >= REPS && r <= 16LL * REPS,
+	    "a rep movsb counts once: %lld for %d of them", r, REPS);
 }
 
 int main(int argc, char **argv)
@@ -326,7 +365,7 @@ int main(int argc, char **argv)
 	double t_off, t_on, t_pebs;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("TAP version 13\n1..9\n");
+	printf("TAP version 13\n1..10\n");
 
 	read_str("/sys/bus/event_source/devices/cpu/caps/pmu_name", pmu,
 		 sizeof(pmu));
