@@ -20,7 +20,7 @@ for a in $(cat /proc/cmdline); do
 	ht.bench.run=*) run=$(echo "${a#ht.bench.run=}" | tr , ' ') ;;
 	esac
 done
-VMSTAT_RE='^(pgpromote_success|pgdemote_|pgmigrate_success|pgmigrate_fail|numa_hint_faults |numa_pages_migrated|hyperplace_(promoted|demoted|filled|cache_demoted|thp_split|victim_split|collapse_skipped|split_failed|no_victims|throttle_up|place_periods|samples_load|samples_store)|exchange_(success|thp_success|flush_rounds)|thp_split_pmd|thp_fault_alloc|thp_fault_fallback|thp_collapse_alloc|thp_collapse_alloc_failed )'
+VMSTAT_RE='^(pgpromote_success|pgdemote_|pgmigrate_success|pgmigrate_fail|numa_hint_faults |numa_pages_migrated|hyperplace_(promoted|demoted|filled|cache_demoted|thp_split|victim_split|collapse_skipped|collapsed|collapse_failed|split_failed|no_victims|throttle_up|place_periods|samples_load|samples_store)|exchange_(success|thp_success|flush_rounds)|thp_split_pmd|thp_fault_alloc|thp_fault_fallback|thp_collapse_alloc|thp_collapse_alloc_failed )'
 vmstat() { grep -E "$VMSTAT_RE" /proc/vmstat | sort; }
 # CPU ticks (user + system) of the kernel threads that manage memory, in
 # all and per kind: "total khyperplaced kdamond kswapd kcompactd"
