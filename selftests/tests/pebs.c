@@ -275,8 +275,33 @@ static double min_d(double a, double b)
 	return a < b ? a : b;
 }
 
-/* Instructions counted over LOOPS x (dec; jnz), user or kernel only */
-static long long count_loop(int user)
+#define REPS	1000
+#define REP_LEN	4096
+
+/* LOOPS x (dec; jnz) */
+static void dec_loop(void)
+{
+	long n = LOOPS;
+
+	asm volatile("1: dec %0\n\tjnz 1b" : "+r"(n));
+}
+
+/* REPS x a REP_LEN-byte "rep movsb" */
+static void rep_loop(void)
+{
+	long i;
+
+	for (i = 0; i < REPS; i++) {
+		void *d = buf + BUF_SIZE / 2, *src = buf;
+		unsigned long n = REP_LEN;
+
+		asm volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(n)
+			     : : "memory");
+	}
+}
+
+/* Instructions counted over @fn, user or kernel only; -1 on error */
+static long long count_insns(void (*fn)(void), int user)
 {
 	struct perf_event_attr a = {
 		.size = sizeof(a), .type = PERF_TYPE_HARDWARE,
@@ -285,45 +310,12 @@ static long long count_loop(int user)
 		.exclude_hv = 1,
 	};
 	long long v = -1;
-	long n = LOOPS;
 	int fd = perf_open(&a);
 
 	if (fd < 0)
 		return -1;
 	ioctl(fd, PERF_EVENT_IOC_ENABLE, 0);
-	asm volatile("1: dec %0\n\tjnz 1b" : "+r"(n));
-	ioctl(fd, PERF_EVENT_IOC_DISABLE, 0);
-	if (read(fd, &v, sizeof(v)) != sizeof(v))
-		v = -1;
-	close(fd);
-	return v;
-}
-
-#define REPS	1000
-#define REP_LEN	4096
-
-/* User instructions counted over REPS x a REP_LEN-byte "rep movsb" */
-static long long count_rep(void)
-{
-	struct perf_event_attr a = {
-		.size = sizeof(a), .type = PERF_TYPE_HARDWARE,
-		.config = PERF_COUNT_HW_INSTRUCTIONS, .disabled = 1,
-		.exclude_kernel = 1, .exclude_hv = 1,
-	};
-	long long v = -1;
-	int fd = perf_open(&a);
-	long i;
-
-	if (fd < 0)
-		return -1;
-	ioctl(fd, PERF_EVENT_IOC_ENABLE, 0);
-	for (i = 0; i < REPS; i++) {
-		void *d = buf + BUF_SIZE / 2, *src = buf;
-		unsigned long n = REP_LEN;
-
-		asm volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(n)
-			     : : "memory");
-	}
+	fn();
 	ioctl(fd, PERF_EVENT_IOC_DISABLE, 0);
 	if (read(fd, &v, sizeof(v)) != sizeof(v))
 		v = -1;
@@ -333,7 +325,8 @@ static long long count_rep(void)
 
 static void check_instructions(int icount)
 {
-	long long u = count_loop(1), k = count_loop(0), r = count_rep();
+	long long u = count_insns(dec_loop, 1), k = count_insns(dec_loop, 0);
+	long long r = count_insns(rep_loop, 1);
 
 	printf("# instructions over %d x (dec; jnz): user %lld, kernel %lld\n",
 	       LOOPS, u, k);
