@@ -54,8 +54,9 @@ would also count the other vCPU's instructions, as all vCPUs advance one
 virtual clock) (125 MIPS at 3: about the speed
 of TCG on the reference machine, so a run takes as long as in real
 time, while a real CPU retires 10-30 times more, and the same
-management work is a correspondingly smaller share of it).  Copies by
-REP MOVS/STOS count one instruction per iteration.
+management work is a correspondingly smaller share of it).  A REP
+MOVS/STOS counts as one instruction (qemu 0020) and takes the virtual
+time of one per 64 bytes it moves (qemu 0021).
 
 Variants (variants.list) are an extra kernel command line, setup commands
 run in the guest before the workload, and extra workload arguments (the
