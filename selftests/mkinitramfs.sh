@@ -78,6 +78,8 @@ build_guest() {
 	build_c "$BIN/guest/folio_exchange" "$SELF/mm/folio_exchange.c" -- \
 		-I"$SELF" -I"$SELF/mm" -lnuma -lpthread
 	build_c "$BIN/guest/hyperplace" "$SELF/mm/hyperplace.c" -- -I"$SELF" -I"$SELF/mm" -lpthread
+	build_c "$BIN/guest/khugepaged" "$SELF/mm/khugepaged.c" "$SELF/mm/vm_util.c" \
+		"$SELF/mm/thp_settings.c" -- -I"$SELF" -I"$SELF/mm" -include kselftest.h -lpthread
 	local t
 	# A workload needing more libraries names them in a " * ldlibs: " line.
 	for t in "$TOP"/selftests/tests/*.c; do
