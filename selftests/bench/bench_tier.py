@@ -55,8 +55,8 @@ virtual clock) (125 MIPS at 3: about the speed
 of TCG on the reference machine, so a run takes as long as in real
 time, while a real CPU retires 10-30 times more, and the same
 management work is a correspondingly smaller share of it).  A REP
-MOVS/STOS counts as one instruction (qemu 0020) and takes the virtual
-time of one per 64 bytes it moves (qemu 0021).
+MOVS/STOS counts as one instruction (qemu 0020) but takes the virtual
+time of one per iteration.
 
 Variants (variants.list) are an extra kernel command line, setup commands
 run in the guest before the workload, and extra workload arguments (the
