@@ -47,7 +47,7 @@ hp_ns() {
 	f=/sys/kernel/debug/hyperplace/stats
 	[ -r $f ] || { echo 0; return; }
 	awk '$1 == "drain_ns" || $1 == "epoch_ns" || $1 == "pebs_ns" ||
-	     $1 == "place_ns" {s += $2} END {printf "%.0f\n", s}' $f
+	     $1 == "place_ns" || $1 == "abit_ns" {s += $2} END {printf "%.0f\n", s}' $f
 }
 if [ -n "$setup" ]; then
 	echo "$setup" | base64 -d > /tmp/bench-setup.sh

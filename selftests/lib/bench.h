@@ -454,7 +454,8 @@ static inline double bench_hp_cpu(void)
 		return 0;
 	while (fscanf(f, "%63s %lf", name, &v) == 2)
 		if (!strcmp(name, "drain_ns") || !strcmp(name, "epoch_ns") ||
-		    !strcmp(name, "pebs_ns") || !strcmp(name, "place_ns"))
+		    !strcmp(name, "pebs_ns") || !strcmp(name, "place_ns") ||
+		    !strcmp(name, "abit_ns"))
 			sum += v;
 	fclose(f);
 	return sum / 1e9;
